@@ -1,0 +1,3 @@
+using Nvoi.Cli;
+
+return await NvoiApp.RunAsync(args);

@@ -1,0 +1,165 @@
+namespace Nvoi.Configuration;
+
+// The plaintext of deploy.enc: the nvoi 0.2.0 schema (docs/configuration.md).
+// Property names map to snake_case YAML keys (ApiToken -> api_token).
+// Maps keep the order of the file, so a config written back reads the same.
+
+/// <summary>The document root: everything lives under <c>application</c>.</summary>
+public sealed record DeployConfig
+{
+    public Application Application { get; set; } = new();
+}
+
+public sealed record Application
+{
+    public string? Name { get; set; }
+    public string? Environment { get; set; }
+    /// <summary>Images kept on the server; absent or &lt;= 0 means 2 (see <see cref="KeepCountValue"/>).</summary>
+    public int? KeepCount { get; set; }
+    public DomainProvider? DomainProvider { get; set; }
+    public ComputeProvider? ComputeProvider { get; set; }
+    public Dictionary<string, ServerGroup> Servers { get; set; } = new();
+    public Dictionary<string, AppService> App { get; set; } = new();
+    public Database? Database { get; set; }
+    public Dictionary<string, ExtraService> Services { get; set; } = new();
+    public Dictionary<string, string> Env { get; set; } = new();
+    public Dictionary<string, string> Secrets { get; set; } = new();
+    public SshKeys? SshKeys { get; set; }
+
+    public int KeepCountValue => KeepCount is > 0 ? KeepCount.Value : 2;
+}
+
+public sealed record DomainProvider
+{
+    public CloudflareConfig? Cloudflare { get; set; }
+}
+
+public sealed record CloudflareConfig
+{
+    public string? ApiToken { get; set; }
+    public string? AccountId { get; set; }
+}
+
+public sealed record ComputeProvider
+{
+    public HetznerConfig? Hetzner { get; set; }
+    public AwsConfig? Aws { get; set; }
+    public ScalewayConfig? Scaleway { get; set; }
+}
+
+public sealed record HetznerConfig
+{
+    public string? ApiToken { get; set; }
+    public string? ServerType { get; set; }
+    public string? ServerLocation { get; set; }
+}
+
+public sealed record AwsConfig
+{
+    public string? AccessKeyId { get; set; }
+    public string? SecretAccessKey { get; set; }
+    public string? Region { get; set; }
+    public string? InstanceType { get; set; }
+}
+
+public sealed record ScalewayConfig
+{
+    public const string DefaultZone = "fr-par-1";
+    public string? SecretKey { get; set; }
+    public string? ProjectId { get; set; }
+    public string? ServerType { get; set; }
+    /// <summary>Absent means <see cref="DefaultZone"/>.</summary>
+    public string? Zone { get; set; }
+    public string ZoneValue => string.IsNullOrEmpty(Zone) ? DefaultZone : Zone;
+}
+
+/// <summary>A group of identical servers; the map key is the group name.</summary>
+public sealed record ServerGroup
+{
+    public bool Master { get; set; }
+    /// <summary>Server type; absent means the provider's default type.</summary>
+    public string? Type { get; set; }
+    /// <summary>Location; absent means the provider's default location.</summary>
+    public string? Location { get; set; }
+    /// <summary>Number of servers; absent means 1.</summary>
+    public int? Count { get; set; }
+    public Dictionary<string, ServerVolume> Volumes { get; set; } = new();
+
+    public int CountValue => Count ?? 1;
+}
+
+public sealed record ServerVolume
+{
+    public const int DefaultSizeGb = 10;
+    /// <summary>Size in GB; absent means 10.</summary>
+    public int? Size { get; set; }
+    public int SizeValue => Size ?? DefaultSizeGb;
+}
+
+/// <summary>An app service, built from the application's Dockerfile.</summary>
+public sealed record AppService
+{
+    public List<string> Servers { get; set; } = new();
+    public string? Domain { get; set; }
+    /// <summary>"" or "@" is the apex (example.com and *.example.com).</summary>
+    public string? Subdomain { get; set; }
+    /// <summary>No port: a background worker.</summary>
+    public int? Port { get; set; }
+    public string? Command { get; set; }
+    public string? PreRunCommand { get; set; }
+    public HealthCheck? Healthcheck { get; set; }
+    public Dictionary<string, string> Env { get; set; } = new();
+    /// <summary>Server volume name to container path.</summary>
+    public Dictionary<string, string> Mounts { get; set; } = new();
+
+    public bool IsWeb => Port is > 0;
+}
+
+public sealed record HealthCheck
+{
+    /// <summary>http, tcp or exec.</summary>
+    public string? Type { get; set; }
+    public string? Path { get; set; }
+    public int? Port { get; set; }
+    public string? Command { get; set; }
+    public string? Interval { get; set; }
+    public string? Timeout { get; set; }
+    public int? Retries { get; set; }
+}
+
+public sealed record Database
+{
+    public List<string> Servers { get; set; } = new();
+    /// <summary>postgres, postgresql, mysql, sqlite or sqlite3.</summary>
+    public string? Adapter { get; set; }
+    /// <summary>An external database instead of a managed one.</summary>
+    public string? Url { get; set; }
+    public string? Image { get; set; }
+    /// <summary>Server volume name to container path.</summary>
+    public Dictionary<string, string> Mount { get; set; } = new();
+    public Dictionary<string, string> Secrets { get; set; } = new();
+    public string? Path { get; set; }
+}
+
+/// <summary>An extra container such as redis.</summary>
+public sealed record ExtraService
+{
+    public List<string> Servers { get; set; } = new();
+    public string? Image { get; set; }
+    public int? Port { get; set; }
+    public string? Command { get; set; }
+    public Dictionary<string, string> Env { get; set; } = new();
+    public Dictionary<string, string> Mount { get; set; } = new();
+}
+
+public sealed record SshKeys
+{
+    /// <summary>The deploy user's private key, OpenSSH format.</summary>
+    public string? PrivateKey { get; set; }
+    /// <summary>The deploy user's public key, one line.</summary>
+    public string? PublicKey { get; set; }
+    /// <summary>
+    /// Pinned host keys by server name ("ssh-ed25519 AAAA..."). nvoi 0.2.0 ignores this key.
+    /// </summary>
+    public Dictionary<string, string> HostKeys { get; set; } = new();
+}
