@@ -1,0 +1,26 @@
+namespace Nvoi.Sandbox.Emulation;
+
+/// <summary>Settings shared by every emulator: zero latency and no faults in tests, realistic in benchmarks.</summary>
+public sealed record EmulatorOptions
+{
+    /// <summary>Added to every request before it is answered.</summary>
+    public TimeSpan Latency { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Fraction (0..1) of requests answered with an injected fault (429 with Retry-After, 503 before the work, or 500 after it).</summary>
+    public double FaultRate { get; init; }
+
+    /// <summary>Seed of the fault injection, so a failing run can be replayed.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>How long a compute server stays "starting" before it runs.</summary>
+    public TimeSpan ServerBootTime { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Where state is persisted between runs; null keeps it in memory only.</summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>The clock of the emulator (fake in tests).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Free-form per-emulator settings (e.g. Cloudflare zones, Kubernetes crash-looping images).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+}
