@@ -1,0 +1,62 @@
+using System.CommandLine;
+
+namespace Nvoi.Cli.Hosting;
+
+/// <summary>
+/// Runs a command body and turns every failure into one line on stderr and an exit code:
+/// no stack trace unless --verbose.
+/// </summary>
+public static class CommandRunner
+{
+    public static void Bind(Command command, CliHost host, Func<CommandContext, CancellationToken, Task<int>> body) =>
+        command.SetAction((parse, ct) => RunAsync(host, parse, body, ct));
+
+    public static async Task<int> RunAsync(CliHost host, ParseResult parse, Func<CommandContext, CancellationToken, Task<int>> body, CancellationToken ct)
+    {
+        CommandContext? context = null;
+        try
+        {
+            context = new CommandContext(host, parse);
+            return await body(context, ct);
+        }
+        catch (NvoiException e)
+        {
+            Report(host, context, e.Message, e);
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            host.Err.WriteLine("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            Report(host, context, $"unexpected {e.GetType().Name}: {e.Message}" +
+                (context?.Verbose == true ? "" : " (run again with --verbose for details)"), e);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static void Report(CliHost host, CommandContext? context, string message, Exception e)
+    {
+        if (context is not null) context.Output.Error(message);
+        else host.Err.WriteLine("error: " + message);
+        if (context?.Verbose == true) host.Err.WriteLine(e.ToString());
+    }
+
+    /// <summary>The answer of a command whose engine is not in this build yet.</summary>
+    public static void BindNotAvailable(Command command, CliHost host, string what) =>
+        command.SetAction(_ =>
+        {
+            host.Err.WriteLine($"error: `nvoi {CommandPath(command)}` is not available in this build yet: {what}");
+            return ExitCodes.NotImplemented;
+        });
+
+    private static string CommandPath(Command command)
+    {
+        var parts = new List<string>();
+        for (var c = command; c is not null and not RootCommand; c = c.Parents.OfType<Command>().FirstOrDefault())
+            parts.Insert(0, c.Name);
+        return string.Join(' ', parts);
+    }
+}

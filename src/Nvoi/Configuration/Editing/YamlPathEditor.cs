@@ -1,0 +1,76 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Nvoi.Configuration.Editing;
+
+/// <summary>
+/// <c>nvoi credentials set PATH VALUE</c>: sets one scalar at a dot path under <c>application</c>,
+/// creating the maps on the way. Works on the YAML tree, so keys the typed model does not know
+/// are kept; the caller validates the result before writing it.
+/// </summary>
+public static class YamlPathEditor
+{
+    public static string Set(string yaml, string dotPath, string value)
+    {
+        var segments = dotPath.Split('.');
+        if (segments.Any(string.IsNullOrWhiteSpace))
+            throw new ConfigEditException($"invalid path '{dotPath}': use dot-separated keys such as database.secrets.POSTGRES_DB");
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigEditException($"the current config is not valid YAML (line {e.Start.Line}): fix it with `nvoi credentials edit`");
+        }
+        if (stream.Documents.Count == 0) stream.Documents.Add(new YamlDocument(new YamlMappingNode()));
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new ConfigEditException("the current config is not a YAML map: fix it with `nvoi credentials edit`");
+
+        var node = Child(root, "application", "application");
+        var walked = "application";
+        foreach (var segment in segments[..^1])
+        {
+            walked += "." + segment;
+            node = Child(node, segment, walked);
+        }
+        node.Children[new YamlScalarNode(segments[^1])] = new YamlScalarNode(value)
+        {
+            Style = NeedsQuotes(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any,
+        };
+
+        var writer = new StringWriter();
+        stream.Save(writer, assignAnchors: false);
+        var text = writer.ToString();
+        // YamlStream writes an explicit document end marker; drop it for a clean file.
+        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text;
+    }
+
+    private static YamlMappingNode Child(YamlMappingNode parent, string key, string path)
+    {
+        if (parent.Children.TryGetValue(new YamlScalarNode(key), out var existing))
+        {
+            if (existing is YamlMappingNode map) return map;
+            if (existing is YamlScalarNode { Value: null or "" or "~" or "null" })
+            {
+                var replaced = new YamlMappingNode();
+                parent.Children[new YamlScalarNode(key)] = replaced;
+                return replaced;
+            }
+            throw new ConfigEditException($"{path} is not a map, so it cannot hold keys");
+        }
+        var created = new YamlMappingNode();
+        parent.Children.Add(new YamlScalarNode(key), created);
+        return created;
+    }
+
+    // Plain style where YAML reads the text back unchanged (so "3" and "true" keep their types for
+    // integer and boolean keys, and become text under env/secrets); quoted where plain would
+    // change or break the value.
+    private static bool NeedsQuotes(string value) =>
+        value.Length == 0 || value.Contains('\n') || value.Contains(": ") || value.Contains(" #") ||
+        value.StartsWith(' ') || value.EndsWith(' ') || "!&*{}[]|>'\"%@`#,?-:".Contains(value[0]) ||
+        value is "null" or "Null" or "NULL" or "~";
+}
