@@ -95,7 +95,11 @@ public sealed class CredentialStore
                 throw new CredentialsException($"master key file already exists: {keyPath} (refusing to overwrite it)");
         }
 
-        Directory.CreateDirectory(dir);
+        try { Directory.CreateDirectory(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialsException($"cannot create directory {dir}: {e.Message}", e);
+        }
         var hex = CredentialCipher.GenerateKey();
         var store = new CredentialStore(enc, new MasterKey(hex, MasterKeySource.Generated, keyPath)) { Fault = fault };
         var keyBytes = Encoding.ASCII.GetBytes(hex + "\n");
