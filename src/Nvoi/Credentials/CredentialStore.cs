@@ -128,14 +128,22 @@ public sealed class CredentialStore
         try
         {
             store.Write(plaintext);
-            if (overwrite) File.Move(stagedKey, keyPath, overwrite: true);
         }
-        catch (Exception e)
+        catch
         {
             AtomicFile.TryDelete(stagedKey);
-            if (e is IOException or UnauthorizedAccessException)
-                throw new CredentialsException($"cannot write master key file {keyPath}: {e.Message}", e);
             throw;
+        }
+
+        if (overwrite)
+        {
+            try { File.Move(stagedKey, keyPath, overwrite: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // deploy.enc is already encrypted with the staged key: keep it, never delete it here.
+                throw new CredentialsException(
+                    $"{enc} was written but its new key could not be moved into place: rename {stagedKey} to {keyPath} ({e.Message})", e);
+            }
         }
         return store;
     }

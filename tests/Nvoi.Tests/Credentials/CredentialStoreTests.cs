@@ -84,6 +84,17 @@ public class CredentialStoreTests
         Assert.Equal(Yaml, old.Read());
     }
 
+    [Fact]
+    public void Initialize_with_overwrite_keeps_the_staged_key_when_it_cannot_be_moved_in()
+    {
+        using var dir = new TempDir();
+        dir.Write("deploy.key/occupied", "x"); // a non-empty directory: the key rename fails after deploy.enc is written
+        var e = Assert.Throws<CredentialsException>(() => CredentialStore.Initialize(dir["deploy.enc"], Yaml, overwrite: true));
+        Assert.StartsWith($"{dir["deploy.enc"]} was written but its new key could not be moved into place: rename {dir["deploy.key.tmp"]} to {dir["deploy.key"]}", e.Message);
+        var staged = CredentialStore.Open(dir.Path, masterKeyPath: dir["deploy.key.tmp"], environment: _ => null);
+        Assert.Equal(Yaml, staged.Read());
+    }
+
     [Theory]
     [InlineData("written")]
     [InlineData("rename")]
