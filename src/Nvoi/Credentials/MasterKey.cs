@@ -35,7 +35,7 @@ public sealed class MasterKey
     /// <summary>The key file's full path, or null when the key came from the environment.</summary>
     public string? Path { get; }
 
-    /// <summary>A description of the source, e.g. "deploy.key at /app/deploy.key"; never the key.</summary>
+    /// <summary>The key file path, or "environment variable NVOI_MASTER_KEY"; never the key.</summary>
     public string Description => Source switch
     {
         MasterKeySource.Environment => $"environment variable {KeyResolver.EnvironmentVariable}",
