@@ -32,7 +32,7 @@ internal sealed class CredentialsCommand : Command
         {
             var file = ConfigFiles.Open(ctx);
             var key = ctx.Parse.GetValue(path)!;
-            var text = YamlPathEditor.Set(file.ReadText(), key, ctx.Parse.GetValue(value)!);
+            var text = Configuration.Editing.YamlPathEditor.Set(file.ReadText(), key, ctx.Parse.GetValue(value)!);
             file.WriteText(text);
             var shown = Configuration.Editing.SecretPaths.IsSecret("application." + key) ? "********" : ctx.Parse.GetValue(value);
             ctx.Output.Line($"~ application.{key} = {shown}");
