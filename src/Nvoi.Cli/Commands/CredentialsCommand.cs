@@ -75,7 +75,7 @@ internal sealed class CredentialsCommand : Command
                     }
                     else
                     {
-                        existing.WriteText(edited);
+                        existing.WriteText(edited, complete: true);
                         ctx.Output.Success($"saved {existing.Path}");
                     }
                     return ExitCodes.Success;
@@ -106,7 +106,16 @@ internal sealed class CredentialsCommand : Command
         var start = new ProcessStartInfo(parts[0]) { UseShellExecute = false };
         foreach (var arg in parts.Skip(1)) start.ArgumentList.Add(arg);
         start.ArgumentList.Add(file);
-        using var process = Process.Start(start) ?? throw new NvoiException($"could not start the editor '{parts[0]}' (set EDITOR)");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new NvoiException($"could not start the editor '{parts[0]}' (set EDITOR)");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new NvoiException($"could not start the editor '{parts[0]}': {e.Message} (set EDITOR to your editor)");
+        }
+        using var _ = process;
         await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0)
             throw new NvoiException($"the editor '{parts[0]}' exited with code {process.ExitCode}; nothing was written");
