@@ -69,17 +69,38 @@ internal static class YamlTree
         }
         catch (YamlException e)
         {
-            var tab = FirstTabIndentedLine(text);
-            errors.Add(tab is { } t
-                ? new ConfigError("", "tab character in indentation; YAML indents with spaces") { Line = t }
-                : new ConfigError("", $"malformed YAML at line {Line(e.Start)}, column {e.Start.Column}: {Reason(e)}"));
+            errors.Add(Malformed(text, $"malformed YAML at line {Line(e.Start)}, column {e.Start.Column}: {Reason(e)}"));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some broken flow collections (e.g. an unclosed '[').
+            var last = _lastEvent?.End;
+            errors.Add(Malformed(text, last is { } m
+                ? $"malformed YAML after line {Line(m)}, column {m.Column}: unclosed bracket, brace or quote?"
+                : "malformed YAML: unclosed bracket, brace or quote?"));
+            return null;
+        }
+        finally
+        {
+            _lastEvent = null;
+        }
+    }
+
+    [ThreadStatic] private static ParsingEvent? _lastEvent;
+
+    private static ConfigError Malformed(string text, string message)
+    {
+        var tab = FirstTabIndentedLine(text);
+        return tab is { } t
+            ? new ConfigError("", "tab character in indentation; YAML indents with spaces") { Line = t }
+            : new ConfigError("", message);
     }
 
     private static YNode ReadNode(IParser parser, string path, List<ConfigError> errors)
     {
         var ev = parser.Current ?? throw new YamlException("unexpected end of input");
+        _lastEvent = ev;
         if (ev is AnchorAlias alias)
         {
             parser.MoveNext();
