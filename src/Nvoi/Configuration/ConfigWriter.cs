@@ -116,6 +116,20 @@ public static partial class ConfigWriter
     [GeneratedRegex(@"^(~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|=|<<)$|^[-+]?\.?[0-9]|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")]
     private static partial Regex Ambiguous();
 
+    // A literal block keeps text exactly only when it starts with a visible character and has no
+    // tabs, carriage returns or trailing spaces; anything else is written double-quoted.
+    private static bool LiteralSafe(string value) =>
+        !char.IsWhiteSpace(value[0]) && !value.Any(c => char.IsControl(c) && c != '\n') && !value.Contains(" \n")
+        && !value.EndsWith(' ');
+
+    /// <summary>Written plain only when no YAML reader could take it for anything but this string.</summary>
+    private static bool PlainSafe(string value) =>
+        PlainChars().IsMatch(value) && !Ambiguous().IsMatch(value) && !value.EndsWith(' ') && !value.EndsWith(':')
+        && !value.Contains(": ") && !value.Contains(" #");
+
+    [GeneratedRegex("^[A-Za-z0-9_/.][A-Za-z0-9_ ./@+=,:~%-]*$")]
+    private static partial Regex PlainChars();
+
     private sealed class W(IEmitter emitter)
     {
         public void E(ParsingEvent ev) => emitter.Emit(ev);
@@ -123,14 +137,15 @@ public static partial class ConfigWriter
         public void End() => E(new MappingEnd());
         public void Plain(string value) => E(new Scalar(null, null, value, ScalarStyle.Plain, true, false));
 
-        public void Text(string value)
+        public void Text(string value, bool key = false)
         {
-            var style = value.Length == 0 || Ambiguous().IsMatch(value) ? ScalarStyle.DoubleQuoted
-                : value.Contains('\n') ? ScalarStyle.Literal : ScalarStyle.Any;
+            var style = value.Contains('\n')
+                ? (!key && LiteralSafe(value) ? ScalarStyle.Literal : ScalarStyle.DoubleQuoted)
+                : PlainSafe(value) ? ScalarStyle.Plain : ScalarStyle.DoubleQuoted;
             E(new Scalar(null, null, value, style, true, true));
         }
 
-        public void Key(string key) => Text(key);
+        public void Key(string key) => Text(key, key: true);
 
         public void Str(string key, string? value)
         {
