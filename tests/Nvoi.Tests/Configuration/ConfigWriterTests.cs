@@ -84,6 +84,6 @@ public class ConfigWriterTests
         {
             var yaml = ConfigWriter.Write(config);
             Assert.Equal(Canonical(config), Canonical(ConfigLoader.Load(yaml)));
-        }, iter: 2000);
+        }, iter: 500);
     }
 }
