@@ -44,6 +44,14 @@ internal static class YamlTree
     /// <summary>Largest config document accepted, in bytes.</summary>
     public const int MaxBytes = 1024 * 1024;
 
+    /// <summary>Deepest nesting accepted; a config needs 6.</summary>
+    public const int MaxDepth = 32;
+
+    private sealed class TooDeepException(Mark mark) : Exception
+    {
+        public Mark Mark { get; } = mark;
+    }
+
     public static YNode? Parse(string text, List<ConfigError> errors)
     {
         if (Encoding.UTF8.GetByteCount(text) > MaxBytes)
@@ -58,7 +66,7 @@ internal static class YamlTree
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _)) return null;
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, "", errors);
+            var root = ReadNode(parser, "", errors, 0);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
@@ -70,6 +78,11 @@ internal static class YamlTree
         catch (YamlException e)
         {
             errors.Add(Malformed(text, $"malformed YAML at line {Line(e.Start)}, column {e.Start.Column}: {Reason(e)}"));
+            return null;
+        }
+        catch (TooDeepException e)
+        {
+            errors.Add(new ConfigError("", $"YAML nested deeper than {MaxDepth} levels") { Line = Line(e.Mark) });
             return null;
         }
         catch (InvalidOperationException)
@@ -97,10 +110,11 @@ internal static class YamlTree
             : new ConfigError("", message);
     }
 
-    private static YNode ReadNode(IParser parser, string path, List<ConfigError> errors)
+    private static YNode ReadNode(IParser parser, string path, List<ConfigError> errors, int depth)
     {
         var ev = parser.Current ?? throw new YamlException("unexpected end of input");
         _lastEvent = ev;
+        if (depth > MaxDepth) throw new TooDeepException(ev.Start);
         if (ev is AnchorAlias alias)
         {
             parser.MoveNext();
@@ -129,7 +143,7 @@ internal static class YamlTree
                 parser.MoveNext();
                 var seq = new YSequence { Line = Line(ss.Start), Column = (int)ss.Start.Column };
                 while (!parser.TryConsume<SequenceEnd>(out _))
-                    seq.Items.Add(ReadNode(parser, $"{path}[{seq.Items.Count}]", errors));
+                    seq.Items.Add(ReadNode(parser, $"{path}[{seq.Items.Count}]", errors, depth + 1));
                 return seq;
             }
             case MappingStart ms:
@@ -139,13 +153,13 @@ internal static class YamlTree
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    var keyNode = ReadNode(parser, path, errors);
+                    var keyNode = ReadNode(parser, path, errors, depth + 1);
                     var key = keyNode as YScalar;
                     var keyText = key?.Value ?? "?";
                     var childPath = Join(path, keyText);
                     if (key is null)
                         errors.Add(new ConfigError(path, $"mapping keys must be plain strings, got {keyNode.Kind}") { Line = keyNode.Line });
-                    var value = ReadNode(parser, childPath, errors);
+                    var value = ReadNode(parser, childPath, errors, depth + 1);
                     if (key is null) continue;
                     if (!seen.Add(key.Value))
                     {

@@ -139,6 +139,17 @@ public class ConfigLoaderTests
             Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(bytes)).Errors).Message);
     }
 
+    [Theory]
+    [InlineData(200_000)]
+    [InlineData(40)]
+    public void Deep_nesting_is_refused_without_overflowing_the_stack(int depth)
+    {
+        var yaml = "application:\n  env: " + new string('[', depth) + new string(']', depth) + "\n";
+        var error = Assert.Single(LoadFails(yaml).Errors);
+        Assert.Equal("YAML nested deeper than 32 levels", error.Message);
+        Assert.Equal(2, error.Line);
+    }
+
     [Fact]
     public void Non_utf8_bytes_are_refused_with_offset()
     {

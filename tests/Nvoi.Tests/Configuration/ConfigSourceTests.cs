@@ -85,6 +85,19 @@ public sealed class ConfigSourceTests : IDisposable
         Assert.Throws<ConfigException>(() => ConfigSource.Load(path, Lookup, branch: "BAD"));
     }
 
+    [Theory]
+    [InlineData("name: myapp", "name: \"myapp; rm -rf ~\"", "application.name")]
+    [InlineData("    redis:", "    \"redis$(id)\":", "application.services.redis$(id)")]
+    [InlineData("    worker:", "    \"worker`reboot`\":", "application.app.worker`reboot`")]
+    [InlineData("    workers:\n      type: cx22", "    \"workers|sh\":\n      type: cx22", "application.servers.workers|sh")]
+    public void Shell_metacharacters_in_names_are_dns_label_errors(string from, string to, string path)
+    {
+        var yaml = FullYaml.Replace(from, to);
+        Assert.NotEqual(FullYaml, yaml);
+        var e = Assert.Throws<ConfigException>(() => ConfigSource.FromText(yaml));
+        Assert.Contains(e.Errors, x => x.Path == path && x.Message.Contains(ConfigRules.DnsLabelRule));
+    }
+
     [Fact]
     public void Missing_or_non_utf8_file()
     {
