@@ -14,6 +14,7 @@ internal sealed class ConfigCommand : Command
     public ConfigCommand(CliHost host) : base("config", "Create and edit the deployment config (deploy.enc) from the command line.")
     {
         Subcommands.Add(Init(host));
+        Subcommands.Add(Validate(host));
         Subcommands.Add(Provider(host));
         Subcommands.Add(Domain(host));
         Subcommands.Add(Server(host));
@@ -53,6 +54,21 @@ internal sealed class ConfigCommand : Command
             return Task.FromResult(ExitCodes.Success);
         });
         return init;
+    }
+
+    private static Command Validate(CliHost host)
+    {
+        var validate = new Command("validate", "Check the config against every rule (with --branch applied) and print every problem with its path.");
+        CommandRunner.Bind(validate, host, (ctx, _) =>
+        {
+            var file = ConfigFiles.Open(ctx);
+            var config = file.Load(ctx.Branch);
+            if (ctx.Output.Mode == Rendering.OutputMode.Json)
+                ctx.Output.WriteJson(new { valid = true, path = file.Path, application = config.Application.Name });
+            ctx.Output.Success($"{file.Path} is valid (application {config.Application.Name})");
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return validate;
     }
 
     private static Command Provider(CliHost host)

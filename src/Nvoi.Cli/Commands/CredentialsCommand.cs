@@ -53,8 +53,12 @@ internal sealed class CredentialsCommand : Command
         var temp = Path.Combine(dir.FullName, "deploy.yml");
         try
         {
-            File.WriteAllText(temp, original);
-            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // Owner-only from creation: the plaintext holds every secret of the deployment.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var stream = new FileStream(temp, options))
+            using (var writer = new StreamWriter(stream))
+                writer.Write(original);
             var previous = original;
             while (true)
             {
@@ -111,9 +115,9 @@ internal sealed class CredentialsCommand : Command
         {
             process = Process.Start(start) ?? throw new NvoiException($"could not start the editor '{parts[0]}' (set EDITOR)");
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (System.ComponentModel.Win32Exception error)
         {
-            throw new NvoiException($"could not start the editor '{parts[0]}': {e.Message} (set EDITOR to your editor)");
+            throw new NvoiException($"could not start the editor '{parts[0]}': {error.Message} (set EDITOR to your editor)");
         }
         using var _ = process;
         await process.WaitForExitAsync(ct);
