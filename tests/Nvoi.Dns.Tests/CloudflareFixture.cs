@@ -13,6 +13,8 @@ internal sealed class CloudflareFixture : IAsyncDisposable
     public InstantTimeProvider Time { get; } = new();
     /// <summary>Every request the clients sent ("METHOD /path?query"), in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
+    /// <summary>Every answer the clients got ("STATUS METHOD /path?query"), in order.</summary>
+    public ConcurrentQueue<string> Answers { get; } = new();
 
     private CloudflareFixture(EmulatorHost host) => Host = host;
 
@@ -31,7 +33,7 @@ internal sealed class CloudflareFixture : IAsyncDisposable
             BaseUrl = Host.BaseUrl,
             Time = Time,
             Retry = new RetryOptions(6, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), UseJitter: false),
-        }, new RecordingHandler(Requests, transport ?? new SocketsHttpHandler()));
+        }, new RecordingHandler(Requests, Answers, transport ?? new SocketsHttpHandler()));
 
     public TunnelPublisher Publisher(ICloudflare client) => new(client, Time);
 
@@ -42,11 +44,14 @@ internal sealed class CloudflareFixture : IAsyncDisposable
 }
 
 /// <summary>Notes every request on its way out (under the retry handler, so retries show).</summary>
-internal sealed class RecordingHandler(ConcurrentQueue<string> log, HttpMessageHandler inner) : DelegatingHandler(inner)
+internal sealed class RecordingHandler(ConcurrentQueue<string> log, ConcurrentQueue<string> answers, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        log.Enqueue($"{request.Method} {request.RequestUri!.PathAndQuery}");
-        return base.SendAsync(request, ct);
+        var line = $"{request.Method} {request.RequestUri!.PathAndQuery}";
+        log.Enqueue(line);
+        var response = await base.SendAsync(request, ct);
+        answers.Enqueue($"{(int)response.StatusCode} {line}");
+        return response;
     }
 }

@@ -40,8 +40,10 @@ public sealed class FaultTests
             var config = await client.GetTunnelConfigurationAsync(tunnel.Id, Ct);
             Assert.Equal(TunnelPublisher.DesiredIngress(hosts, Origin), config!.Ingress);
         }
-        // Faults really happened, and some of them hit creates.
-        Assert.True(cf.Requests.Count > 40);
+        // Faults really happened: rate limits, refusals and lost answers.
+        var statuses = cf.Answers.Select(a => a[..3]).ToHashSet();
+        Assert.Superset(new HashSet<string> { "429", "503", "500" }, statuses);
+        Assert.Contains(cf.Answers, a => a[0] == '5' && a.Contains(" POST ")); // a create that failed, then was looked up
     }
 
     [Fact]
