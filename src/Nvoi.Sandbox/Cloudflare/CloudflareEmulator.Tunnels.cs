@@ -45,7 +45,7 @@ public sealed partial class CloudflareEmulator
             lock (_lock)
             {
                 if (_state.Tunnels.Any(t => t.Name == name && t.DeletedAt is null))
-                    return Error(409, 1013, "You already have a tunnel with this name");
+                    return Error(409, 1013, "You already have a tunnel with this name. Delete the existing tunnel, or choose a different name for your new tunnel");
                 var tunnel = new TunnelState
                 {
                     Id = Guid.NewGuid().ToString(),
