@@ -47,6 +47,31 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task Three_tunnels_set_up_in_parallel_under_faults_converge()
+    {
+        await using var cf = await CloudflareFixture.StartAsync(new EmulatorOptions { FaultRate = 0.2, Seed = 11 });
+        using var client = cf.Client();
+        var publisher = cf.Publisher(client);
+        var wanted = new Dictionary<string, string[]>
+        {
+            ["a-web"] = ["a.example.com"],
+            ["b-web"] = ["b.example.com", "b.example.co.uk"],
+            ["c-web"] = ["c.example.co.uk"],
+        };
+
+        await Task.WhenAll(wanted.Select(w => EnsureUntilDoneAsync(() => publisher.EnsureAsync(w.Key, w.Value, Origin, Ct))));
+        // A second deploy finds everything in place.
+        await Task.WhenAll(wanted.Select(w => EnsureUntilDoneAsync(() => publisher.EnsureAsync(w.Key, w.Value, Origin, Ct))));
+
+        var tunnels = await client.ListTunnelsAsync(null, deleted: null, Ct);
+        Assert.Equal(wanted.Keys.Order(), tunnels.Select(t => t.Name).Order());
+        var records = new List<DnsRecord>();
+        foreach (var zone in await client.ListZonesAsync(Ct))
+            records.AddRange(await client.ListDnsRecordsAsync(zone, null, Ct));
+        Assert.Equal(wanted.Values.SelectMany(h => h).Order(), records.Select(r => r.Name).Order());
+    }
+
+    [Fact]
     public async Task Removing_under_faults_converges_too()
     {
         await using var cf = await CloudflareFixture.StartAsync(new EmulatorOptions { FaultRate = 0.2, Seed = 5 });

@@ -100,7 +100,7 @@ public sealed class TunnelPublisher(ICloudflare cloudflare, TimeProvider time, T
         }
     }
 
-    private static bool Matches(TunnelConfiguration current, IReadOnlyList<IngressRule> desired) =>
+    internal static bool Matches(TunnelConfiguration current, IReadOnlyList<IngressRule> desired) =>
         current.Ingress.Count == desired.Count && current.Ingress.Zip(desired).All(p =>
             string.Equals(p.First.Hostname, p.Second.Hostname, StringComparison.OrdinalIgnoreCase) &&
             p.First.Service == p.Second.Service &&
