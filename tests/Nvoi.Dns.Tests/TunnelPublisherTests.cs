@@ -59,6 +59,7 @@ public sealed class TunnelPublisherTests
         Assert.Equal(first.Tunnel, second.Tunnel);
         Assert.Equal(first.Records, second.Records);
         Assert.Equal(first.Token, second.Token);
+        Assert.DoesNotContain(first.Token.Value, first.ToString()); // the record prints, the secret does not
     }
 
     [Fact]
