@@ -133,3 +133,25 @@ public sealed class ErrorTests
         }
     }
 }
+
+public sealed class SettingsTests
+{
+    [Theory]
+    [InlineData(null, "acc", "api_token")]
+    [InlineData("tok", " ", "account_id")]
+    public void A_missing_config_field_is_named(string? token, string? account, string field)
+    {
+        var e = Assert.Throws<CloudflareConfigException>(() =>
+            CloudflareSettings.FromConfig(new Configuration.CloudflareConfig { ApiToken = token, AccountId = account }));
+        Assert.Equal($"config: application.domain_provider.cloudflare.{field} is required", e.Message);
+        Assert.Equal(ExitCodes.InvalidInput, e.ExitCode);
+    }
+
+    [Fact]
+    public void Settings_come_from_the_config()
+    {
+        var settings = CloudflareSettings.FromConfig(new Configuration.CloudflareConfig { ApiToken = " tok ", AccountId = "acc" });
+        Assert.Equal("acc", settings.AccountId);
+        Assert.Equal("tok", settings.ApiToken);
+    }
+}
