@@ -46,12 +46,33 @@ public static class ConfigValidator
             if (string.IsNullOrWhiteSpace(app.Environment)) Add($"{A}.environment", "is required");
 
             Providers(app);
+            DerivedNames(app);
             Servers(app);
             Apps(app);
             Database(app);
             Services(app);
             EnvMaps(app);
             SshKeys(app.SshKeys);
+        }
+
+        // Servers, volumes and Kubernetes objects are named A-G-N, A-G-V and A-S (reference §3);
+        // each must stay a DNS label, so long names are refused here rather than by an API mid-deploy.
+        private void DerivedNames(Application app)
+        {
+            if (!ConfigRules.IsDnsLabel(app.Name)) return;
+            var names = new Names(app.Name!);
+            void Check(string path, string derived)
+            {
+                if (derived.Length > Names.MaxDnsLabel)
+                    Add(path, $"resource name '{derived}' would be longer than {Names.MaxDnsLabel} characters; shorten the names");
+            }
+            foreach (var (group, g) in app.Servers)
+            {
+                Check($"{A}.servers.{group}", names.Server(group, Math.Max(1, g.CountValue)));
+                foreach (var volume in g.Volumes.Keys) Check($"{A}.servers.{group}.volumes.{volume}", names.ServerVolume(group, volume));
+            }
+            foreach (var service in app.App.Keys) Check($"{A}.app.{service}", names.AppDeployment(service));
+            foreach (var service in app.Services.Keys) Check($"{A}.services.{service}", names.ExtraService(service));
         }
 
         private void Providers(Application app)

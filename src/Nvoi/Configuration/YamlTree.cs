@@ -60,13 +60,15 @@ internal static class YamlTree
             return null;
         }
         if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+        Reader? reader = null;
         try
         {
             var parser = new Parser(new StringReader(text));
+            reader = new Reader(parser, errors);
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _)) return null;
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, "", errors, 0);
+            var root = reader.Read("", 0);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
@@ -88,19 +90,13 @@ internal static class YamlTree
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner throws this on some broken flow collections (e.g. an unclosed '[').
-            var last = _lastEvent?.End;
+            var last = reader?.Last?.End;
             errors.Add(Malformed(text, last is { } m
                 ? $"malformed YAML after line {Line(m)}, column {m.Column}: unclosed bracket, brace or quote?"
                 : "malformed YAML: unclosed bracket, brace or quote?"));
             return null;
         }
-        finally
-        {
-            _lastEvent = null;
-        }
     }
-
-    [ThreadStatic] private static ParsingEvent? _lastEvent;
 
     private static ConfigError Malformed(string text, string message)
     {
@@ -110,68 +106,74 @@ internal static class YamlTree
             : new ConfigError("", message);
     }
 
-    private static YNode ReadNode(IParser parser, string path, List<ConfigError> errors, int depth)
+    /// <summary>Builds nodes from parser events; remembers the last event for errors the parser reports without a position.</summary>
+    private sealed class Reader(IParser parser, List<ConfigError> errors)
     {
-        var ev = parser.Current ?? throw new YamlException("unexpected end of input");
-        _lastEvent = ev;
-        if (depth > MaxDepth) throw new TooDeepException(ev.Start);
-        if (ev is AnchorAlias alias)
+        public ParsingEvent? Last { get; private set; }
+
+        public YNode Read(string path, int depth)
         {
-            parser.MoveNext();
-            errors.Add(new ConfigError(path, $"aliases are not supported (*{alias.Value})") { Line = Line(alias.Start) });
-            return new YScalar { Value = "", Plain = true, Line = Line(alias.Start), Column = (int)alias.Start.Column };
-        }
-        if (ev is NodeEvent node)
-        {
-            if (!node.Anchor.IsEmpty)
-                errors.Add(new ConfigError(path, $"anchors are not supported (&{node.Anchor.Value})") { Line = Line(node.Start) });
-            if (!node.Tag.IsEmpty && !IsStandardTag(node.Tag.Value))
-                errors.Add(new ConfigError(path, $"unsupported tag {node.Tag.Value}") { Line = Line(node.Start) });
-        }
-        switch (ev)
-        {
-            case Scalar s:
-                parser.MoveNext();
-                return new YScalar
-                {
-                    Value = s.Value, Plain = s.Style == ScalarStyle.Plain,
-                    ExplicitString = !s.Tag.IsEmpty && s.Tag.Value is "tag:yaml.org,2002:str" or "!",
-                    Line = Line(s.Start), Column = (int)s.Start.Column,
-                };
-            case SequenceStart ss:
+            var ev = parser.Current ?? throw new YamlException("unexpected end of input");
+            Last = ev;
+            if (depth > MaxDepth) throw new TooDeepException(ev.Start);
+            if (ev is AnchorAlias alias)
             {
                 parser.MoveNext();
-                var seq = new YSequence { Line = Line(ss.Start), Column = (int)ss.Start.Column };
-                while (!parser.TryConsume<SequenceEnd>(out _))
-                    seq.Items.Add(ReadNode(parser, $"{path}[{seq.Items.Count}]", errors, depth + 1));
-                return seq;
+                errors.Add(new ConfigError(path, $"aliases are not supported (*{alias.Value})") { Line = Line(alias.Start) });
+                return new YScalar { Value = "", Plain = true, Line = Line(alias.Start), Column = (int)alias.Start.Column };
             }
-            case MappingStart ms:
+            if (ev is NodeEvent node)
             {
-                parser.MoveNext();
-                var map = new YMapping { Line = Line(ms.Start), Column = (int)ms.Start.Column };
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                while (!parser.TryConsume<MappingEnd>(out _))
-                {
-                    var keyNode = ReadNode(parser, path, errors, depth + 1);
-                    var key = keyNode as YScalar;
-                    var keyText = key?.Value ?? "?";
-                    var childPath = Join(path, keyText);
-                    if (key is null)
-                        errors.Add(new ConfigError(path, $"mapping keys must be plain strings, got {keyNode.Kind}") { Line = keyNode.Line });
-                    var value = ReadNode(parser, childPath, errors, depth + 1);
-                    if (key is null) continue;
-                    if (!seen.Add(key.Value))
+                if (!node.Anchor.IsEmpty)
+                    errors.Add(new ConfigError(path, $"anchors are not supported (&{node.Anchor.Value})") { Line = Line(node.Start) });
+                if (!node.Tag.IsEmpty && !IsStandardTag(node.Tag.Value))
+                    errors.Add(new ConfigError(path, $"unsupported tag {node.Tag.Value}") { Line = Line(node.Start) });
+            }
+            switch (ev)
+            {
+                case Scalar s:
+                    parser.MoveNext();
+                    return new YScalar
                     {
-                        errors.Add(new ConfigError(childPath, $"duplicate key '{key.Value}'") { Line = key.Line });
-                        continue;
-                    }
-                    map.Entries.Add((key, value));
+                        Value = s.Value, Plain = s.Style == ScalarStyle.Plain,
+                        ExplicitString = !s.Tag.IsEmpty && s.Tag.Value is "tag:yaml.org,2002:str" or "!",
+                        Line = Line(s.Start), Column = (int)s.Start.Column,
+                    };
+                case SequenceStart ss:
+                {
+                    parser.MoveNext();
+                    var seq = new YSequence { Line = Line(ss.Start), Column = (int)ss.Start.Column };
+                    while (!parser.TryConsume<SequenceEnd>(out _))
+                        seq.Items.Add(Read($"{path}[{seq.Items.Count}]", depth + 1));
+                    return seq;
                 }
-                return map;
+                case MappingStart ms:
+                {
+                    parser.MoveNext();
+                    var map = new YMapping { Line = Line(ms.Start), Column = (int)ms.Start.Column };
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    while (!parser.TryConsume<MappingEnd>(out _))
+                    {
+                        var keyNode = Read(path, depth + 1);
+                        var key = keyNode as YScalar;
+                        var keyText = key?.Value ?? "?";
+                        var childPath = Join(path, keyText);
+                        if (key is null)
+                            errors.Add(new ConfigError(path, $"mapping keys must be plain strings, got {keyNode.Kind}") { Line = keyNode.Line });
+                        var value = Read(childPath, depth + 1);
+                        if (key is null) continue;
+                        if (!seen.Add(key.Value))
+                        {
+                            errors.Add(new ConfigError(childPath, $"duplicate key '{key.Value}'") { Line = key.Line });
+                            continue;
+                        }
+                        map.Entries.Add((key, value));
+                    }
+                    return map;
+                }
+                default:
+                    throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
             }
-            default:
-                throw new YamlException(ev.Start, ev.End, $"unexpected {ev.GetType().Name}");
         }
     }
 
