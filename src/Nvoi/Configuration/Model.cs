@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Nvoi.Configuration;
 
 // The plaintext of deploy.enc: the nvoi 0.2.0 schema (docs/configuration.md).
@@ -36,6 +38,9 @@ public sealed record DomainProvider
 
 public sealed record CloudflareConfig
 {
+    // Records print their members; secrets must not reach logs or exceptions that way.
+    private bool PrintMembers(StringBuilder b) { b.Append("ApiToken = ").Append(ModelText.Hidden(ApiToken)).Append(", AccountId = ").Append(AccountId); return true; }
+
     public string? ApiToken { get; set; }
     public string? AccountId { get; set; }
 }
@@ -49,6 +54,8 @@ public sealed record ComputeProvider
 
 public sealed record HetznerConfig
 {
+    private bool PrintMembers(StringBuilder b) { b.Append("ApiToken = ").Append(ModelText.Hidden(ApiToken)).Append(", ServerType = ").Append(ServerType).Append(", ServerLocation = ").Append(ServerLocation); return true; }
+
     public string? ApiToken { get; set; }
     public string? ServerType { get; set; }
     public string? ServerLocation { get; set; }
@@ -56,6 +63,8 @@ public sealed record HetznerConfig
 
 public sealed record AwsConfig
 {
+    private bool PrintMembers(StringBuilder b) { b.Append("AccessKeyId = ").Append(ModelText.Hidden(AccessKeyId)).Append(", SecretAccessKey = ").Append(ModelText.Hidden(SecretAccessKey)).Append(", Region = ").Append(Region).Append(", InstanceType = ").Append(InstanceType); return true; }
+
     public string? AccessKeyId { get; set; }
     public string? SecretAccessKey { get; set; }
     public string? Region { get; set; }
@@ -64,6 +73,8 @@ public sealed record AwsConfig
 
 public sealed record ScalewayConfig
 {
+    private bool PrintMembers(StringBuilder b) { b.Append("SecretKey = ").Append(ModelText.Hidden(SecretKey)).Append(", ProjectId = ").Append(ProjectId).Append(", ServerType = ").Append(ServerType).Append(", Zone = ").Append(Zone); return true; }
+
     public const string DefaultZone = "fr-par-1";
     public string? SecretKey { get; set; }
     public string? ProjectId { get; set; }
@@ -129,6 +140,8 @@ public sealed record HealthCheck
 
 public sealed record Database
 {
+    private bool PrintMembers(StringBuilder b) { b.Append("Adapter = ").Append(Adapter).Append(", Url = ").Append(ModelText.Hidden(Url)).Append(", Image = ").Append(Image).Append(", Servers = [").Append(string.Join(", ", Servers)).Append("], Secrets = [").Append(string.Join(", ", Secrets.Keys)).Append(']'); return true; }
+
     public List<string> Servers { get; set; } = new();
     /// <summary>postgres, postgresql, mysql, sqlite or sqlite3.</summary>
     public string? Adapter { get; set; }
@@ -154,6 +167,8 @@ public sealed record ExtraService
 
 public sealed record SshKeys
 {
+    private bool PrintMembers(StringBuilder b) { b.Append("PrivateKey = ").Append(ModelText.Hidden(PrivateKey)).Append(", PublicKey = ").Append(PublicKey); return true; }
+
     /// <summary>The deploy user's private key, OpenSSH format.</summary>
     public string? PrivateKey { get; set; }
     /// <summary>The deploy user's public key, one line.</summary>
@@ -162,4 +177,9 @@ public sealed record SshKeys
     /// Pinned host keys by server name ("ssh-ed25519 AAAA..."). nvoi 0.2.0 ignores this key.
     /// </summary>
     public Dictionary<string, string> HostKeys { get; set; } = new();
+}
+
+internal static class ModelText
+{
+    public static string Hidden(string? value) => value is null ? "null" : "***";
 }

@@ -61,3 +61,31 @@ public class NamesTests
     public void Hostnames_expand_the_apex_to_domain_and_wildcard(string? sub, string domain, string[] expected) =>
         Assert.Equal(expected, Names.Hostnames(sub, domain));
 }
+
+public class ModelPrintingTests
+{
+    [Fact]
+    public void Printing_a_config_never_shows_a_secret_value()
+    {
+        var config = new DeployConfig
+        {
+            Application = new Application
+            {
+                Name = "myapp",
+                DomainProvider = new DomainProvider { Cloudflare = new CloudflareConfig { ApiToken = "cf-secret-1", AccountId = "acc" } },
+                ComputeProvider = new ComputeProvider
+                {
+                    Hetzner = new HetznerConfig { ApiToken = "hz-secret-2" },
+                    Aws = new AwsConfig { AccessKeyId = "aws-secret-3", SecretAccessKey = "aws-secret-4" },
+                    Scaleway = new ScalewayConfig { SecretKey = "scw-secret-5" },
+                },
+                Database = new Database { Url = "postgres://u:db-secret-6@h/db", Secrets = { ["POSTGRES_PASSWORD"] = "db-secret-7" } },
+                Secrets = { ["API"] = "app-secret-8" },
+                SshKeys = new SshKeys { PrivateKey = "-----BEGIN OPENSSH PRIVATE KEY-----key-secret-9", PublicKey = "ssh-ed25519 AAAA" },
+            },
+        };
+        var text = config.ToString();
+        Assert.Contains("myapp", text);
+        for (var i = 1; i <= 9; i++) Assert.DoesNotContain($"secret-{i}", text);
+    }
+}
