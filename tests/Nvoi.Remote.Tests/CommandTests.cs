@@ -60,7 +60,7 @@ public class CommandTests(SshdFixture fixture) : IClassFixture<SshdFixture>, IAs
             Assert.Equal(0, result.ExitCode);
             var expected = Encoding.UTF8.GetBytes(string.Concat(args.Select(a => a + "\0")));
             Assert.Equal(expected, stdout.ToArray());
-        }, iter: 200, threads: 4);
+        }, iter: 100, threads: 4);
     }
 
     [Fact]
@@ -116,10 +116,12 @@ public class CommandTests(SshdFixture fixture) : IClassFixture<SshdFixture>, IAs
         var host = (SshRemoteHost)_host;
         await host.ConnectAsync();
         var before = host.ConnectionsOpened;
+        var logins = fixture.Server.AcceptedLogins;
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             _host.RunAsync(["sh", "-c", "echo $1", "sh", i.ToString()])));
         Assert.Equal(Enumerable.Range(0, 20).Select(i => i + "\n"), results.Select(r => r.Stdout));
         Assert.Equal(before, host.ConnectionsOpened);
+        Assert.Equal(logins, fixture.Server.AcceptedLogins);
     }
 
     [Fact]

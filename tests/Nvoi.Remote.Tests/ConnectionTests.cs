@@ -125,6 +125,48 @@ public class ConnectionTests
         Assert.Equal(newKey, HostKey.Parse(store.Get("master")!));
     }
 
+    [Fact]
+    public async Task A_pin_restricts_the_host_key_type_the_server_may_present()
+    {
+        await using var sshd = await SshdServer.StartAsync(null, "ecdsa");
+        var ecdsa = HostKey.Parse(sshd.HostPublicKeyOf("ecdsa"));
+
+        // Unpinned, the server's preferred ed25519 key is recorded.
+        var first = new InMemoryHostKeyStore();
+        await using (var sessions = new RemoteSessions(sshd.Options(first)))
+        {
+            Assert.True((await sessions.Get(sshd.Endpoint("a")).RunAsync(["true"])).Succeeded);
+        }
+        Assert.Equal(HostKey.Parse(sshd.HostPublicKey), HostKey.Parse(first.Get("a")!));
+
+        // Pinned to its ecdsa key, only that algorithm is offered and the pin matches.
+        var pinned = new InMemoryHostKeyStore();
+        pinned.Record("b", ecdsa.ToString());
+        await using (var sessions = new RemoteSessions(sshd.Options(pinned)))
+        {
+            Assert.True((await sessions.Get(sshd.Endpoint("b")).RunAsync(["true"])).Succeeded);
+        }
+        Assert.Equal(ecdsa, HostKey.Parse(pinned.Get("b")!));
+    }
+
+    [Fact]
+    public async Task Connection_lost_mid_command_is_a_connection_error_and_the_next_command_reconnects()
+    {
+        await using var sshd = await SshdServer.StartAsync();
+        await using var sessions = new RemoteSessions(sshd.Options());
+        var host = sessions.Get(sshd.Endpoint("master"));
+        var started = new TaskCompletionSource();
+        var running = host.RunAsync(["sh", "-c", "echo started; exec sleep 600"], onLine: _ => started.TrySetResult());
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        sshd.KillConnections();
+
+        var ex = await Assert.ThrowsAsync<RemoteConnectionException>(() => running.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("master", ex.Message);
+        Assert.True((await host.RunAsync(["true"])).Succeeded);
+        Assert.Equal(2, sshd.AcceptedLogins);
+    }
+
     private sealed class RecordingStore : IHostKeyStore
     {
         private readonly InMemoryHostKeyStore _inner = new();

@@ -16,6 +16,7 @@ public sealed class SshdServer : IAsyncDisposable
     private const string SshdPath = "/usr/sbin/sshd";
     private readonly ConcurrentQueue<string> _log = new();
     private Process? _process;
+    private string[] _extraHostKeyTypes = [];
     private TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SshdServer(string dir, string address, int port, string user)
@@ -31,7 +32,8 @@ public sealed class SshdServer : IAsyncDisposable
     public int Port { get; private set; }
     public string User { get; }
     public string ClientPrivateKey => File.ReadAllText(Path.Combine(Directory, "client"));
-    public string HostPublicKey => File.ReadAllText(Path.Combine(Directory, "host_ed25519.pub")).Trim();
+    public string HostPublicKey => HostPublicKeyOf("ed25519");
+    public string HostPublicKeyOf(string type) => File.ReadAllText(Path.Combine(Directory, $"host_{type}.pub")).Trim();
     public string Log => string.Join('\n', _log);
 
     /// <summary>How many logins sshd has accepted since it first started.</summary>
@@ -51,7 +53,8 @@ public sealed class SshdServer : IAsyncDisposable
     public static string DefaultUser =>
         Environment.GetEnvironmentVariable("NVOI_TEST_SSH_USER") is { Length: > 0 } u ? u : Environment.UserName;
 
-    public static async Task<SshdServer> StartAsync(string? user = null)
+    /// <summary>Starts sshd with an ed25519 host key, plus keys of <paramref name="extraHostKeyTypes"/> (e.g. "ecdsa").</summary>
+    public static async Task<SshdServer> StartAsync(string? user = null, params string[] extraHostKeyTypes)
     {
         if (!File.Exists(SshdPath))
         {
@@ -66,17 +69,21 @@ public sealed class SshdServer : IAsyncDisposable
             System.IO.Directory.CreateDirectory("/run/sshd"); // privilege separation directory
         }
         var address = $"127.0.0.{Random.Shared.Next(2, 254)}";
-        var server = new SshdServer(dir, address, FreePort(address), user ?? DefaultUser);
+        foreach (var type in extraHostKeyTypes)
+        {
+            await Keygen(Path.Combine(dir, "host_" + type), type);
+        }
+        var server = new SshdServer(dir, address, FreePort(address), user ?? DefaultUser) { _extraHostKeyTypes = extraHostKeyTypes };
         await server.LaunchAsync();
         return server;
     }
 
     /// <summary>Generates an ed25519 key pair with ssh-keygen (no passphrase).</summary>
-    public static async Task Keygen(string path)
+    public static async Task Keygen(string path, string type = "ed25519")
     {
         File.Delete(path);
         File.Delete(path + ".pub");
-        var (code, output) = await RunTool("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "nvoi-test", "-f", path);
+        var (code, output) = await RunTool("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "nvoi-test", "-f", path);
         if (code != 0)
         {
             throw new InvalidOperationException("ssh-keygen failed: " + output);
@@ -121,6 +128,7 @@ public sealed class SshdServer : IAsyncDisposable
         File.WriteAllText(config, string.Join('\n',
             $"ListenAddress {Address}:{Port}",
             $"HostKey {Path.Combine(Directory, "host_ed25519")}",
+            string.Join('\n', _extraHostKeyTypes.Select(t => $"HostKey {Path.Combine(Directory, "host_" + t)}")),
             $"AuthorizedKeysFile {Path.Combine(Directory, "authorized_keys")}",
             $"PidFile {Path.Combine(Directory, "sshd.pid")}",
             "UsePAM no",

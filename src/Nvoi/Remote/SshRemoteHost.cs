@@ -47,7 +47,7 @@ public sealed partial class SshRemoteHost : IRemoteHost
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var client = _client;
-        if (client is { IsConnected: true })
+        if (IsAlive(client))
         {
             return client;
         }
@@ -55,7 +55,7 @@ public sealed partial class SshRemoteHost : IRemoteHost
         try
         {
             client = _client;
-            if (client is { IsConnected: true })
+            if (IsAlive(client))
             {
                 return client;
             }
@@ -159,7 +159,20 @@ public sealed partial class SshRemoteHost : IRemoteHost
 
     private static bool IsConnectionLoss(Exception ex, SshClient client) =>
         ex is SshConnectionException or SocketException or ObjectDisposedException
-        || (ex is SshException && !client.IsConnected);
+        || (ex is SshException && !IsAlive(client));
+
+    // IsConnected throws once the client is disposed (another command may have dropped it).
+    private static bool IsAlive(SshClient? client)
+    {
+        try
+        {
+            return client is { IsConnected: true };
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+    }
 
     private void Drop(SshClient client)
     {
