@@ -162,7 +162,7 @@ public sealed partial class SshRemoteHost : IRemoteHost
         || (ex is SshException && !IsAlive(client));
 
     // IsConnected throws once the client is disposed (another command may have dropped it).
-    private static bool IsAlive(SshClient? client)
+    private static bool IsAlive([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] SshClient? client)
     {
         try
         {
