@@ -34,6 +34,19 @@ public class CommandTests(SshdFixture fixture) : IClassFixture<SshdFixture>, IAs
     }
 
     [Fact]
+    public async Task Checked_runs_throw_and_scripts_get_their_arguments()
+    {
+        var ex = await Assert.ThrowsAsync<RemoteCommandException>(() => _host.RunCheckedAsync(["sh", "-c", "echo nope >&2; exit 4"]));
+        Assert.Equal(4, ex.RemoteExitCode);
+        Assert.Equal("sh on server test exited with 4: nope", ex.Message);
+        Assert.Equal("ok\n", (await _host.RunCheckedAsync(["echo", "ok"])).Stdout);
+
+        var script = new MemoryStream(Encoding.UTF8.GetBytes("set -eu\nprintf '%s|' \"$@\"\necho \"$#\"\n"));
+        var result = await _host.RunScriptAsync(script, ["a b", "$x", "it's"]);
+        Assert.Equal("a b|$x|it's|3\n", result.Stdout);
+    }
+
+    [Fact]
     public async Task Streams_lines_while_running()
     {
         var lines = new List<OutputLine>();

@@ -22,7 +22,7 @@ public sealed partial class SshRemoteHost : IRemoteHost
     private bool _disposed;
 
     /// <summary>Creates the host; nothing connects until the first command.</summary>
-    public SshRemoteHost(SshEndpoint endpoint, SshSessionOptions options, IPrivateKeySource key)
+    internal SshRemoteHost(SshEndpoint endpoint, SshSessionOptions options, IPrivateKeySource key)
     {
         _endpoint = endpoint;
         _options = options;
