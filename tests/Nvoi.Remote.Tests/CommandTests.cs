@@ -92,6 +92,27 @@ public class CommandTests(SshdFixture fixture) : IClassFixture<SshdFixture>, IAs
     }
 
     [Fact]
+    public async Task A_failing_sink_stops_an_endless_command()
+    {
+        var ex = await Assert.ThrowsAsync<IOException>(() =>
+            _host.RunAsync(new RemoteCommand(["yes"], Stdout: new FailingStream(1024 * 1024))).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("disk full", ex.Message);
+        Assert.True((await _host.RunAsync(["true"])).Succeeded);
+    }
+
+    private sealed class FailingStream(long limit) : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Length + count > limit)
+            {
+                throw new IOException("disk full");
+            }
+            base.Write(buffer, offset, count);
+        }
+    }
+
+    [Fact]
     public async Task Upload_and_download_round_trip()
     {
         var dir = (await _host.RunAsync(["mktemp", "-d"])).Stdout.Trim();

@@ -13,7 +13,8 @@ public interface IRemoteHost : IAsyncDisposable
     /// Runs <paramref name="argv"/> on the host and waits for it to end. The exit code is returned,
     /// not thrown (use <see cref="RemoteResult.EnsureSuccess"/>). <paramref name="stdin"/> is
     /// streamed (never buffered whole) and closed with EOF; without it the command reads EOF.
-    /// <paramref name="onLine"/> receives stdout and stderr line by line while the command runs.
+    /// <paramref name="onLine"/> receives stdout and stderr line by line while the command runs
+    /// (on a background thread, one call at a time).
     /// </summary>
     Task<RemoteResult> RunAsync(
         IReadOnlyList<string> argv,

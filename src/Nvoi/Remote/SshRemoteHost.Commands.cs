@@ -42,15 +42,22 @@ public sealed partial class SshRemoteHost
     {
         var stdin = cmd.CreateInputStream();
         var pump = Dedicated(() => PumpStdin(command.Stdin, stdin, execution));
+        // stdout and stderr are read on two threads; the callback is never entered twice at once.
+        var gate = new object();
+        Action<OutputLine>? onLine = command.OnLine is { } callback ? line => { lock (gate) { callback(line); } } : null;
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var outReader = command.Stdout is { } sink
-            ? Dedicated(() => Copy(cmd.OutputStream, sink))
-            : Dedicated(() => ReadLines(cmd.OutputStream, stdout, false, command.OnLine));
-        var errReader = Dedicated(() => ReadLines(cmd.ExtendedOutputStream, stderr, true, command.OnLine));
+            ? Dedicated(() => StopOnError(cmd, () => Copy(cmd.OutputStream, sink)))
+            : Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.OutputStream, stdout, false, onLine)));
+        var errReader = Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.ExtendedOutputStream, stderr, true, onLine)));
         try
         {
             await execution.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // A reader failed (the sink or the callback threw) and stopped the command; its error follows.
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -114,6 +121,27 @@ public sealed partial class SshRemoteHost
             {
                 // The channel is already closed.
             }
+        }
+    }
+
+    // If output cannot be consumed, kill the command rather than buffer its output without end.
+    private static void StopOnError(SshCommand cmd, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch
+        {
+            try
+            {
+                cmd.CancelAsync(forceKill: true);
+            }
+            catch (Exception)
+            {
+                // Already finished.
+            }
+            throw;
         }
     }
 
