@@ -120,7 +120,13 @@ public class ConnectionTests
             RetrustHostKeys = new HashSet<string> { "master" },
         }))
         {
-            Assert.True((await sessions.Get(sshd.Endpoint("master")).RunAsync(["true"])).Succeeded);
+            var host = sessions.Get(sshd.Endpoint("master"));
+            Assert.True((await host.RunAsync(["true"])).Succeeded);
+            Assert.Equal(newKey, HostKey.Parse(store.Get("master")!));
+
+            // Re-trust covers the first connection only: a reconnect later in the run checks the new pin.
+            await sshd.RestartAsync(newHostKey: true);
+            await Assert.ThrowsAsync<HostKeyMismatchException>(() => host.RunAsync(["true"]));
         }
         Assert.Equal(newKey, HostKey.Parse(store.Get("master")!));
     }

@@ -1,3 +1,4 @@
+using CsCheck;
 using System.Text;
 using Nvoi.Configuration;
 using YamlDotNet.RepresentationModel;
@@ -26,6 +27,31 @@ public class ShellQuoteTests
     {
         Assert.Throws<ArgumentException>(() => ShellQuote.Quote("a\0b"));
         Assert.Throws<ArgumentException>(() => ShellQuote.Join([]));
+    }
+}
+
+public class ShellQuotePosixShellTests
+{
+    // Debian's /bin/sh is dash, the strictest common POSIX shell; the SSH tests use the login shell (bash).
+    [Fact]
+    public async Task Quoted_arguments_survive_dash_byte_for_byte()
+    {
+        var pieces = Enumerable.Range(1, 127).Select(c => ((char)c).ToString())
+            .Concat(["é", "中文", "😀", "'\\''", "$(id)", "`id`", "${HOME}", "!", "\\"]).ToArray();
+        var gen = Gen.OneOf(pieces).Array[0, 16].Select(string.Concat).Array[1, 6];
+        await Check.SampleAsync(gen, async args =>
+        {
+            var command = ShellQuote.Join(["printf", "%s\\0", .. args]);
+            var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(command);
+            using var p = System.Diagnostics.Process.Start(start)!;
+            using var output = new MemoryStream();
+            await p.StandardOutput.BaseStream.CopyToAsync(output);
+            await p.WaitForExitAsync();
+            Assert.Equal(0, p.ExitCode);
+            Assert.Equal(Encoding.UTF8.GetBytes(string.Concat(args.Select(a => a + "\0"))), output.ToArray());
+        }, iter: 60, threads: 2);
     }
 }
 

@@ -20,6 +20,7 @@ public sealed partial class SshRemoteHost : IRemoteHost
     private SshClient? _client;
     private int _connects;
     private bool _disposed;
+    private bool _retrusted;
 
     /// <summary>Creates the host; nothing connects until the first command.</summary>
     internal SshRemoteHost(SshEndpoint endpoint, SshSessionOptions options, IPrivateKeySource key)
@@ -79,7 +80,8 @@ public sealed partial class SshRemoteHost : IRemoteHost
         {
             throw new NvoiException($"The pinned host key of server {Server} in deploy.enc is not a valid public key line.");
         }
-        var retrust = _options.RetrustHostKeys.Contains(Server);
+        // Re-trust applies to the first connection of the run only; reconnects check the new pin.
+        var retrust = _options.RetrustHostKeys.Contains(Server) && !_retrusted;
         var info = new ConnectionInfo(_endpoint.Host, _endpoint.Port, _options.User,
             new PrivateKeyAuthenticationMethod(_options.User, _key))
         {
@@ -113,6 +115,7 @@ public sealed partial class SshRemoteHost : IRemoteHost
         {
             _options.HostKeys.Record(Server, presented.ToString());
         }
+        _retrusted = true;
         return client;
     }
 
