@@ -1,0 +1,220 @@
+using System.Text;
+using Renci.SshNet;
+
+namespace Nvoi.Remote;
+
+public sealed partial class SshRemoteHost
+{
+    /// <inheritdoc/>
+    public async Task<RemoteResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var text = ShellQuote.Join(command.Argv);
+        await _channels.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (cmd, execution) = await OnChannelAsync(client =>
+            {
+                var c = client.CreateCommand(text);
+                try
+                {
+                    // Opens the channel and sends the exec request synchronously.
+                    return (c, c.ExecuteAsync(cancellationToken));
+                }
+                catch
+                {
+                    c.Dispose();
+                    throw;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            using (cmd)
+            {
+                return await CompleteAsync(cmd, execution, command, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _channels.Release();
+        }
+    }
+
+    private async Task<RemoteResult> CompleteAsync(SshCommand cmd, Task execution, RemoteCommand command, CancellationToken ct)
+    {
+        var stdin = cmd.CreateInputStream();
+        var pump = Dedicated(() => PumpStdin(command.Stdin, stdin, execution));
+        // stdout and stderr are read on two threads; the callback is never entered twice at once.
+        var gate = new object();
+        Action<OutputLine>? onLine = command.OnLine is { } callback ? line => { lock (gate) { callback(line); } } : null;
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var outReader = command.Stdout is { } sink
+            ? Dedicated(() => StopOnError(cmd, () => Copy(cmd.OutputStream, sink)))
+            : Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.OutputStream, stdout, false, onLine)));
+        var errReader = Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.ExtendedOutputStream, stderr, true, onLine)));
+        try
+        {
+            await execution.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // A reader failed (the sink or the callback threw) and stopped the command; its error follows.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new RemoteConnectionException(Server, $"the connection failed while {command.Argv[0]} was running", ex);
+        }
+        await Task.WhenAll(outReader, errReader).ConfigureAwait(false);
+        var sourceError = await pump.ConfigureAwait(false);
+        if (sourceError is not null)
+        {
+            throw new IOException($"Reading the input for {command.Argv[0]} on server {Server} failed.", sourceError);
+        }
+        ct.ThrowIfCancellationRequested();
+        var exit = cmd.ExitStatus ?? (cmd.ExitSignal is { } signal ? 128 + SignalNumber(signal) : 255);
+        return new RemoteResult(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    // Copies the source into the channel, then sends EOF. Returns an error of the *source* only;
+    // write errors mean the command ended without reading everything, which is its business.
+    private static Exception? PumpStdin(Stream? source, Stream channel, Task execution)
+    {
+        try
+        {
+            if (source is null)
+            {
+                return null;
+            }
+            var buffer = new byte[32 * 1024];
+            while (!execution.IsCompleted)
+            {
+                int read;
+                try
+                {
+                    read = source.Read(buffer, 0, buffer.Length);
+                }
+                catch (Exception ex)
+                {
+                    return ex;
+                }
+                if (read == 0)
+                {
+                    break;
+                }
+                try
+                {
+                    channel.Write(buffer, 0, read);
+                }
+                catch (Exception)
+                {
+                    break;
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            try
+            {
+                channel.Dispose(); // EOF
+            }
+            catch (Exception)
+            {
+                // The channel is already closed.
+            }
+        }
+    }
+
+    // If output cannot be consumed, kill the command rather than buffer its output without end.
+    private static void StopOnError(SshCommand cmd, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch
+        {
+            try
+            {
+                cmd.CancelAsync(forceKill: true);
+            }
+            catch (Exception)
+            {
+                // Already finished.
+            }
+            throw;
+        }
+    }
+
+    private static void Copy(Stream from, Stream to)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = from.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            to.Write(buffer, 0, read);
+        }
+        to.Flush();
+    }
+
+    private static void ReadLines(Stream from, StringBuilder all, bool isStderr, Action<OutputLine>? onLine)
+    {
+        var decoder = Utf8.GetDecoder();
+        var bytes = new byte[16 * 1024];
+        var chars = new char[Utf8.GetMaxCharCount(bytes.Length)];
+        var line = new StringBuilder();
+        int read;
+        while ((read = from.Read(bytes, 0, bytes.Length)) > 0)
+        {
+            var n = decoder.GetChars(bytes, 0, read, chars, 0, flush: false);
+            all.Append(chars, 0, n);
+            if (onLine is not null)
+            {
+                Split(chars.AsSpan(0, n), line, isStderr, onLine);
+            }
+        }
+        var last = decoder.GetChars(bytes, 0, 0, chars, 0, flush: true);
+        all.Append(chars, 0, last);
+        if (onLine is not null)
+        {
+            Split(chars.AsSpan(0, last), line, isStderr, onLine);
+            if (line.Length > 0)
+            {
+                onLine(new OutputLine(isStderr, line.ToString()));
+            }
+        }
+    }
+
+    private static void Split(ReadOnlySpan<char> chunk, StringBuilder line, bool isStderr, Action<OutputLine> onLine)
+    {
+        foreach (var c in chunk)
+        {
+            if (c == '\n')
+            {
+                if (line.Length > 0 && line[^1] == '\r')
+                {
+                    line.Length--;
+                }
+                onLine(new OutputLine(isStderr, line.ToString()));
+                line.Clear();
+            }
+            else
+            {
+                line.Append(c);
+            }
+        }
+    }
+
+    private static int SignalNumber(string signal) => signal switch
+    {
+        "HUP" => 1, "INT" => 2, "QUIT" => 3, "ILL" => 4, "ABRT" => 6, "FPE" => 8, "KILL" => 9,
+        "USR1" => 10, "SEGV" => 11, "USR2" => 12, "PIPE" => 13, "ALRM" => 14, "TERM" => 15,
+        _ => 127,
+    };
+
+    // SSH.NET's streams block; give each its own thread instead of starving the pool.
+    private static Task Dedicated(Action work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static Task<T> Dedicated<T>(Func<T> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+}
