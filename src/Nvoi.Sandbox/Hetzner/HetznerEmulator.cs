@@ -109,14 +109,16 @@ public sealed partial class HetznerEmulator : IEmulator
     private static JsonObject ErrorBody(string code, string message, JsonNode? details) =>
         new() { ["error"] = new JsonObject { ["code"] = code, ["message"] = message, ["details"] = details } };
 
+    private static readonly JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static Task WriteJson(HttpContext ctx, int status, JsonNode body)
     {
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/json";
-        return ctx.Response.WriteAsync(body.ToJsonString());
+        return ctx.Response.WriteAsync(body.ToJsonString(Wire));
     }
 
-    private static IResult Json(JsonNode body, int status = 200) => Results.Text(body.ToJsonString(), "application/json", null, status);
+    private static IResult Json(JsonNode body, int status = 200) => Results.Text(body.ToJsonString(Wire), "application/json", null, status);
 
     private static async Task<JsonObject> ReadBody(HttpContext ctx)
     {
