@@ -1,0 +1,41 @@
+using Nvoi.Cloud.Hetzner;
+using Nvoi.Http;
+using Nvoi.Sandbox.Emulation;
+using Nvoi.Sandbox.Hetzner;
+
+namespace Nvoi.Cloud.Tests.Hetzner;
+
+/// <summary>A Hetzner emulator on 127.0.0.1 and an adapter pointed at it, sharing one <see cref="JumpClock"/>.</summary>
+public sealed class HetznerSandbox : IAsyncDisposable
+{
+    public JumpClock Clock { get; } = new();
+    public HetznerEmulator Emulator { get; }
+    public EmulatorHost Host { get; }
+    public HetznerCloudProvider Provider { get; }
+
+    private HetznerSandbox(HetznerEmulator emulator, EmulatorHost host, HetznerCloudProvider provider, JumpClock clock)
+    {
+        Emulator = emulator; Host = host; Provider = provider; Clock = clock;
+    }
+
+    public static readonly RetryOptions NoDelay = new(8, TimeSpan.Zero, TimeSpan.FromSeconds(30), false);
+
+    public static async Task<HetznerSandbox> StartAsync(EmulatorOptions? options = null, string token = "test-token")
+    {
+        var clock = new JumpClock();
+        options = (options ?? new EmulatorOptions()) with { Time = clock };
+        var emulator = new HetznerEmulator(options);
+        var host = await EmulatorHost.StartAsync(emulator, options);
+        var provider = new HetznerCloudProvider(host.BaseUrl, token, new SocketsHttpHandler(), clock, NoDelay);
+        return new HetznerSandbox(emulator, host, provider, clock);
+    }
+
+    /// <summary>Another adapter on the same emulator (e.g. with a different token).</summary>
+    public HetznerCloudProvider Adapter(string token) => new(Host.BaseUrl, token, new SocketsHttpHandler(), Clock, NoDelay);
+
+    public async ValueTask DisposeAsync()
+    {
+        Provider.Dispose();
+        await Host.DisposeAsync();
+    }
+}
