@@ -204,6 +204,7 @@ public sealed class HetznerProviderTests
         var before = sb.Clock.GetUtcNow();
         var locations = await sb.Provider.ListLocationsAsync(Ct);
         Assert.Equal(5, locations.Count);
+        Assert.Equal(2, sb.Statuses[429]);
         Assert.True(sb.Clock.GetUtcNow() - before >= TimeSpan.FromSeconds(1), "waited for RateLimit-Reset on the clock");
     }
 
@@ -240,6 +241,8 @@ public sealed class HetznerProviderTests
         await p.DeleteFirewallAsync(fw, Ct);
         await p.DeleteNetworkAsync(net, Ct);
         Assert.All(sb.Emulator.ResourceNames().Values, Assert.Empty);
+        Assert.True(sb.Statuses.GetValueOrDefault(429) > 0 && sb.Statuses.GetValueOrDefault(500) > 0 && sb.Statuses.GetValueOrDefault(503) > 0,
+            "faults were injected: " + string.Join(", ", sb.Statuses.Select(kv => $"{kv.Key}={kv.Value}")));
     }
 
     [Fact]

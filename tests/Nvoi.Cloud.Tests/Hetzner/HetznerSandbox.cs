@@ -13,6 +13,10 @@ public sealed class HetznerSandbox : IAsyncDisposable
     public EmulatorHost Host { get; }
     public HetznerCloudProvider Provider { get; }
 
+    /// <summary>Responses the adapter's transport saw, by status code (faults included).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<int, int> Statuses => _counter.Statuses;
+    private StatusCounter _counter = null!;
+
     private HetznerSandbox(HetznerEmulator emulator, EmulatorHost host, HetznerCloudProvider provider, JumpClock clock)
     {
         Emulator = emulator; Host = host; Provider = provider; Clock = clock;
@@ -26,8 +30,9 @@ public sealed class HetznerSandbox : IAsyncDisposable
         options = (options ?? new EmulatorOptions()) with { Time = clock };
         var emulator = new HetznerEmulator(options);
         var host = await EmulatorHost.StartAsync(emulator, options);
-        var provider = new HetznerCloudProvider(host.BaseUrl, token, new SocketsHttpHandler(), clock, NoDelay);
-        return new HetznerSandbox(emulator, host, provider, clock);
+        var counter = new StatusCounter(new SocketsHttpHandler());
+        var provider = new HetznerCloudProvider(host.BaseUrl, token, counter, clock, NoDelay);
+        return new HetznerSandbox(emulator, host, provider, clock) { _counter = counter };
     }
 
     /// <summary>Another adapter on the same emulator (e.g. with a different token).</summary>
@@ -37,5 +42,18 @@ public sealed class HetznerSandbox : IAsyncDisposable
     {
         Provider.Dispose();
         await Host.DisposeAsync();
+    }
+}
+
+/// <summary>Counts response status codes below the adapter's retry handling.</summary>
+internal sealed class StatusCounter(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    public System.Collections.Concurrent.ConcurrentDictionary<int, int> Statuses { get; } = new();
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        var response = await base.SendAsync(request, ct);
+        Statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+        return response;
     }
 }
