@@ -24,13 +24,13 @@ public sealed class HetznerSandbox : IAsyncDisposable
 
     public static readonly RetryOptions NoDelay = new(8, TimeSpan.Zero, TimeSpan.FromSeconds(30), false);
 
-    public static async Task<HetznerSandbox> StartAsync(EmulatorOptions? options = null, string token = "test-token")
+    public static async Task<HetznerSandbox> StartAsync(EmulatorOptions? options = null, string token = "test-token", Func<HttpMessageHandler, HttpMessageHandler>? wrap = null)
     {
         var clock = new JumpClock();
         options = (options ?? new EmulatorOptions()) with { Time = clock };
         var emulator = new HetznerEmulator(options);
         var host = await EmulatorHost.StartAsync(emulator, options);
-        var counter = new StatusCounter(new SocketsHttpHandler());
+        var counter = new StatusCounter(wrap?.Invoke(new SocketsHttpHandler()) ?? new SocketsHttpHandler());
         var provider = new HetznerCloudProvider(host.BaseUrl, token, counter, clock, NoDelay);
         return new HetznerSandbox(emulator, host, provider, clock) { _counter = counter };
     }
@@ -54,6 +54,25 @@ internal sealed class StatusCounter(HttpMessageHandler inner) : DelegatingHandle
     {
         var response = await base.SendAsync(request, ct);
         Statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+        return response;
+    }
+}
+
+/// <summary>Sends the first request matching <paramref name="match"/>, then throws as if its answer was lost.</summary>
+internal sealed class LoseFirstAnswer(HttpMessageHandler inner, Func<HttpRequestMessage, bool> match) : DelegatingHandler(inner)
+{
+    private int _lost;
+
+    public bool Lost => _lost == 1;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        var response = await base.SendAsync(request, ct);
+        if (match(request) && Interlocked.Exchange(ref _lost, 1) == 0)
+        {
+            response.Dispose();
+            throw new HttpRequestException("connection reset (simulated lost answer)");
+        }
         return response;
     }
 }
