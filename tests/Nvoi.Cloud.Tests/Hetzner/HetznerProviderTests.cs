@@ -208,10 +208,13 @@ public sealed class HetznerProviderTests
         Assert.True(sb.Clock.GetUtcNow() - before >= TimeSpan.FromSeconds(1), "waited for RateLimit-Reset on the clock");
     }
 
-    [Fact]
-    public async Task Full_lifecycle_completes_with_20_percent_faults_and_no_duplicates()
+    [Theory]
+    [InlineData(42)]
+    [InlineData(7)]
+    [InlineData(2026)]
+    public async Task Full_lifecycle_completes_with_20_percent_faults_and_no_duplicates(int seed)
     {
-        await using var sb = await HetznerSandbox.StartAsync(new EmulatorOptions { FaultRate = 0.2, Seed = 42, ServerBootTime = TimeSpan.FromSeconds(20) });
+        await using var sb = await HetznerSandbox.StartAsync(new EmulatorOptions { FaultRate = 0.2, Seed = seed, ServerBootTime = TimeSpan.FromSeconds(20) });
         var p = sb.Provider;
         var net = await p.CreateNetworkAsync("app-net", "fsn1", Ct);
         var fw = await p.CreateFirewallAsync("app-fw", net, Ct);
