@@ -132,4 +132,54 @@ public sealed class HetznerCliFidelityTests : IAsyncLifetime
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("not found", missing.Stderr);
     }
+
+    [Fact]
+    public async Task Catalogue_reads_server_types_locations_datacenters_and_images()
+    {
+        var types = (await _cli.OkAsync("server-type", "list", "-o", "json")).List;
+        Assert.Contains(types, t => t!["name"]!.GetValue<string>() == "cx32");
+        var cax = (await _cli.OkAsync("server-type", "describe", "cax11", "-o", "json")).Json;
+        Assert.Equal(("arm", 2), (cax["architecture"]!.GetValue<string>(), cax["cores"]!.GetValue<int>()));
+        Assert.Contains(cax["prices"]!.AsArray(), p => p!["location"]!.GetValue<string>() == "fsn1" && p["price_monthly"]!["net"]!.GetValue<string>().StartsWith("3.79"));
+        var locations = (await _cli.OkAsync("location", "list", "-o", "json")).List.Select(l => l!["name"]!.GetValue<string>());
+        Assert.Equal(["fsn1", "nbg1", "hel1", "ash", "hil"], locations);
+        Assert.Equal(5, (await _cli.OkAsync("datacenter", "list", "-o", "json")).List.Count);
+        var images = (await _cli.OkAsync("image", "list", "-o", "json")).List;
+        Assert.Equal(2, images.Count(i => i!["name"]!.GetValue<string>() == "ubuntu-24.04"));
+    }
+
+    [Fact]
+    public async Task What_the_adapter_creates_is_what_the_cli_describes()
+    {
+        using var adapter = new Nvoi.Cloud.Hetzner.HetznerCloudProvider(_host.BaseUrl, "adapter-token", new SocketsHttpHandler(), TimeProvider.System, HetznerSandbox.NoDelay);
+        var ct = CancellationToken.None;
+        var net = await adapter.CreateNetworkAsync("x-net", "fsn1", ct);
+        var fw = await adapter.CreateFirewallAsync("x-fw", net, ct);
+        var server = await adapter.WaitForServerRunningAsync((await adapter.CreateServerAsync(
+            new ServerSpec("x-1", "cpx11", "fsn1", "#cloud-config\n", net, fw, new Dictionary<string, string> { ["app"] = "demo" }), ct)).Id, TimeSpan.FromMinutes(1), ct);
+        var volume = await adapter.AttachVolumeAsync(await adapter.CreateVolumeAsync(new VolumeSpec("x-data", 10, "fsn1", new Dictionary<string, string>()), ct), server, ct);
+
+        var s = (await _cli.OkAsync("server", "describe", "x-1", "-o", "json")).Json;
+        Assert.Equal(server.Id, s["id"]!.GetValue<long>().ToString());
+        Assert.Equal(server.PublicIPv4, s["public_net"]!["ipv4"]!["ip"]!.GetValue<string>());
+        Assert.Equal(server.PrivateIPv4, s["private_net"]![0]!["ip"]!.GetValue<string>());
+        Assert.Equal(("nvoi", "demo"), (s["labels"]!["managed-by"]!.GetValue<string>(), s["labels"]!["app"]!.GetValue<string>()));
+        Assert.Equal("ubuntu-24.04", s["image"]!["name"]!.GetValue<string>());
+        Assert.Equal(long.Parse(fw.Id), s["public_net"]!["firewalls"]![0]!["id"]!.GetValue<long>());
+        var n = (await _cli.OkAsync("network", "describe", "x-net", "-o", "json")).Json;
+        Assert.Equal(("10.0.0.0/16", "10.0.1.0/24", "eu-central"), (n["ip_range"]!.GetValue<string>(), n["subnets"]![0]!["ip_range"]!.GetValue<string>(), n["subnets"]![0]!["network_zone"]!.GetValue<string>()));
+        var f = (await _cli.OkAsync("firewall", "describe", "x-fw", "-o", "json")).Json;
+        var rule = f["rules"]!.AsArray().Single()!;
+        Assert.Equal(("in", "tcp", "22"), (rule["direction"]!.GetValue<string>(), rule["protocol"]!.GetValue<string>(), rule["port"]!.GetValue<string>()));
+        var v = (await _cli.OkAsync("volume", "describe", "x-data", "-o", "json")).Json;
+        Assert.Equal(volume.DevicePath, v["linux_device"]!.GetValue<string>());
+
+        await adapter.DetachVolumeAsync(volume, ct);
+        await adapter.DeleteServerAsync(server, ct);
+        await adapter.DeleteVolumeAsync(volume, ct);
+        await adapter.DeleteFirewallAsync(fw, ct);
+        await adapter.DeleteNetworkAsync(net, ct);
+        foreach (var kind in new[] { "server", "volume", "firewall", "network" })
+            Assert.Empty((await _cli.OkAsync(kind, "list", "-o", "json")).List);
+    }
 }

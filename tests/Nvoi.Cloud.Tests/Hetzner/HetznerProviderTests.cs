@@ -141,7 +141,8 @@ public sealed class HetznerProviderTests
     [Fact]
     public async Task Invalid_input_is_a_typed_error_with_the_providers_message()
     {
-        await using var sb = await HetznerSandbox.StartAsync();
+        const string token = "s3cr3t-hetzner-token";
+        await using var sb = await HetznerSandbox.StartAsync(token: token);
         var p = sb.Provider;
         var net = await p.CreateNetworkAsync("net", "fsn1", Ct);
         var fw = await p.CreateFirewallAsync("fw", net, Ct);
@@ -151,6 +152,8 @@ public sealed class HetznerProviderTests
         var v = await Assert.ThrowsAsync<CloudApiException>(() => p.CreateVolumeAsync(new VolumeSpec("tiny", 1, "fsn1", Labels), Ct));
         Assert.Contains("size", v.Message);
         Assert.Null(await p.FindServerAsync("bad", Ct));
+        Assert.DoesNotContain(token, e.ToString());
+        Assert.DoesNotContain(token, v.ToString());
     }
 
     [Fact]
