@@ -252,6 +252,33 @@ public sealed class HetznerProviderTests
     }
 
     [Fact]
+    public async Task Parallel_provisioning_with_faults_leaves_exactly_one_of_each()
+    {
+        await using var sb = await HetznerSandbox.StartAsync(new EmulatorOptions { FaultRate = 0.2, Seed = 99, ServerBootTime = TimeSpan.FromSeconds(10) });
+        var p = sb.Provider;
+        var net = await p.CreateNetworkAsync("par-net", "hel1", Ct);
+        var fw = await p.CreateFirewallAsync("par-fw", net, Ct);
+        var names = Enumerable.Range(1, 6).Select(i => $"par-{i}").ToList();
+        var servers = await Task.WhenAll(names.Select(async name =>
+        {
+            var s = await p.CreateServerAsync(Spec(name, net, fw, type: "cax11", location: "hel1"), Ct);
+            s = await p.WaitForServerRunningAsync(s.Id, TimeSpan.FromMinutes(10), Ct);
+            var v = await p.CreateVolumeAsync(new VolumeSpec(name + "-data", 10, s.Location, Labels), Ct);
+            await p.AttachVolumeAsync(v, s, Ct);
+            return s;
+        }));
+        var live = sb.Emulator.ResourceNames();
+        Assert.Equal(names, live["servers"].Order());
+        Assert.Equal(names.Select(n => n + "-data"), live["volumes"].Order());
+        Assert.Equal(6, servers.Select(s => s.PrivateIPv4).Distinct().Count());
+        await Task.WhenAll(servers.Select(s => p.DeleteServerAsync(s, Ct)));
+        await Task.WhenAll((await p.ListVolumesAsync(Ct)).Select(v => p.DeleteVolumeAsync(v, Ct)));
+        await p.DeleteFirewallAsync(fw, Ct);
+        await p.DeleteNetworkAsync(net, Ct);
+        Assert.All(sb.Emulator.ResourceNames().Values, Assert.Empty);
+    }
+
+    [Fact]
     public void Endpoint_comes_from_HCLOUD_ENDPOINT_or_defaults()
     {
         Assert.Equal(HetznerCloudProvider.DefaultEndpoint, HetznerCloudProvider.EndpointFromEnvironment(_ => null));
