@@ -53,6 +53,7 @@ public sealed partial class HetznerEmulator
             lock (_gate)
             {
                 var s = Server(RouteId(ctx));
+                EnsureUnlocked(s);
                 var networkId = OptLong(body["network"], "network") ?? throw InvalidInput("network", "Missing data for required field.");
                 var n = _state.Networks.FirstOrDefault(x => x.Id == networkId) ?? throw InvalidInput("network", $"network with ID '{networkId}' not found");
                 if (s.PrivateNets.Any(p => p.Network == n.Id)) throw new ApiError(422, "server_already_attached", "server is already attached to the network");
@@ -66,6 +67,7 @@ public sealed partial class HetznerEmulator
             lock (_gate)
             {
                 var s = Server(RouteId(ctx));
+                EnsureUnlocked(s);
                 var networkId = OptLong(body["network"], "network") ?? throw InvalidInput("network", "Missing data for required field.");
                 if (s.PrivateNets.RemoveAll(p => p.Network == networkId) == 0)
                     throw new ApiError(422, "server_not_attached_to_network", "server is not attached to the network");
@@ -78,6 +80,7 @@ public sealed partial class HetznerEmulator
                 lock (_gate)
                 {
                     var s = Server(RouteId(ctx));
+                    EnsureUnlocked(s);
                     s.PoweredOff = off;
                     return Json(new JsonObject { ["action"] = StartedActionJson(NewAction(path == "poweron" ? "start_server" : path == "poweroff" ? "stop_server" : path + "_server", TimeSpan.Zero, Res(s.Id, "server"))) }, 201);
                 }
@@ -150,6 +153,15 @@ public sealed partial class HetznerEmulator
         s.PrivateNets.Add(new PrivateNetState { Network = n.Id, Ip = ip, Mac = $"86:00:00:{(s.Id >> 16) & 255:x2}:{(s.Id >> 8) & 255:x2}:{s.Id & 255:x2}" });
     }
 
+    /// <summary>A server is locked while an action on it (its creation and boot) is running.</summary>
+    private bool IsLocked(long serverId) =>
+        _state.Actions.Any(a => a.FinishAt > Now && a.Resources.Any(r => r.Type == "server" && r.Id == serverId));
+
+    private void EnsureUnlocked(ServerState s)
+    {
+        if (IsLocked(s.Id)) throw new ApiError(423, "locked", $"server {s.Id} is locked: another action is running");
+    }
+
     private ServerState Server(long id) => _state.Servers.FirstOrDefault(s => s.Id == id) ?? throw NotFound("server", id);
 
     private string ServerStatus(ServerState s)
@@ -185,7 +197,7 @@ public sealed partial class HetznerEmulator
             ["datacenter"] = HetznerCatalog.DatacenterJson(location),
             ["location"] = HetznerCatalog.LocationJson(location),
             ["image"] = HetznerCatalog.ImageJson(image),
-            ["iso"] = null, ["rescue_enabled"] = false, ["locked"] = false, ["backup_window"] = null,
+            ["iso"] = null, ["rescue_enabled"] = false, ["locked"] = IsLocked(s.Id), ["backup_window"] = null,
             ["outgoing_traffic"] = 0, ["ingoing_traffic"] = 0, ["included_traffic"] = 21_990_232_555_520L,
             ["protection"] = new JsonObject { ["delete"] = false, ["rebuild"] = false },
             ["labels"] = LabelsJson(s.Labels),

@@ -79,6 +79,7 @@ public sealed partial class HetznerEmulator
                 var serverId = OptLong(body["server"], "server") ?? throw InvalidInput("server", "Missing data for required field.");
                 var s = _state.Servers.FirstOrDefault(x => x.Id == serverId) ?? throw InvalidInput("server", $"server with ID '{serverId}' not found");
                 if (v.Server is not null) throw new ApiError(422, "volume_already_attached", "volume is already attached to a server, detach first");
+                EnsureUnlocked(s);
                 if (s.Location != v.Location) throw InvalidInput("server", $"server is in {s.Location} but the volume is in {v.Location}");
                 v.Server = s.Id;
                 return Json(new JsonObject { ["action"] = StartedActionJson(NewAction("attach_volume", TimeSpan.Zero, Res(v.Id, "volume"), Res(s.Id, "server"))) }, 201);
@@ -90,6 +91,7 @@ public sealed partial class HetznerEmulator
             {
                 var v = Volume(RouteId(ctx));
                 if (v.Server is not { } serverId) throw new ApiError(422, "invalid_input", "volume is not attached to a server");
+                EnsureUnlocked(Server(serverId));
                 v.Server = null;
                 return Json(new JsonObject { ["action"] = StartedActionJson(NewAction("detach_volume", TimeSpan.Zero, Res(v.Id, "volume"), Res(serverId, "server"))) }, 201);
             }

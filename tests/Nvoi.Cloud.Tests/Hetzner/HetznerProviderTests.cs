@@ -105,6 +105,26 @@ public sealed class HetznerProviderTests
     }
 
     [Fact]
+    public async Task Attaching_to_a_booting_server_waits_for_its_lock_on_the_clock()
+    {
+        await using var sb = await HetznerSandbox.StartAsync(new EmulatorOptions { ServerBootTime = TimeSpan.FromSeconds(40) });
+        var p = sb.Provider;
+        var net = await p.CreateNetworkAsync("net", "fsn1", Ct);
+        var fw = await p.CreateFirewallAsync("fw", net, Ct);
+        var start = sb.Clock.GetUtcNow();
+        var server = await p.CreateServerAsync(Spec("db-1", net, fw), Ct);
+        var volume = await p.CreateVolumeAsync(new VolumeSpec("data", 10, "fsn1", Labels), Ct);
+        var attached = await p.AttachVolumeAsync(volume, server, Ct); // 423 locked until the boot finishes
+        Assert.Equal(server.Id, attached.ServerId);
+        Assert.True(sb.Clock.GetUtcNow() - start >= TimeSpan.FromSeconds(40));
+        Assert.True(sb.Statuses.GetValueOrDefault(423) > 0, "the emulator answered locked");
+
+        var second = await p.CreateServerAsync(Spec("db-2", net, fw), Ct);
+        await p.DeleteServerAsync(second, Ct); // detaching a booting server from its network waits too
+        Assert.Null(await p.FindServerAsync("db-2", Ct));
+    }
+
+    [Fact]
     public async Task Catalogue_lists_types_with_price_and_architecture_and_locations()
     {
         await using var sb = await HetznerSandbox.StartAsync();

@@ -21,6 +21,8 @@ public sealed partial class HetznerCloudProvider : ICloudProvider, IDisposable
     public static readonly KeyValuePair<string, string> ManagedBy = new("managed-by", "nvoi");
 
     private const int MaxAttempts = 6;
+    /// <summary>How long an action waits for a resource locked by another running action.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(10);
     private readonly HttpClient _http;
     private readonly HetznerApi _api;
 
@@ -98,6 +100,7 @@ public sealed partial class HetznerCloudProvider : ICloudProvider, IDisposable
     /// <summary>Runs an action POST until <paramref name="isDone"/> holds, checking state before each (re)try.</summary>
     private async Task EnsureAsync(Func<Task<bool>> isDone, Func<Task<JsonObject>> post, CancellationToken ct)
     {
+        var lockDeadline = _api.Time.GetUtcNow() + LockWait;
         for (var attempt = 1; ; attempt++)
         {
             if (await isDone().ConfigureAwait(false)) return;
@@ -105,6 +108,11 @@ public sealed partial class HetznerCloudProvider : ICloudProvider, IDisposable
             {
                 await _api.WaitForActionsAsync(await post().ConfigureAwait(false), ct).ConfigureAwait(false);
                 return;
+            }
+            catch (CloudApiException e) when (e.Code == "locked" && _api.Time.GetUtcNow() < lockDeadline)
+            {
+                attempt--; // another action (e.g. the server's boot) is running: wait for it, this is no failure
+                await Task.Delay(_api.PollInterval, _api.Time, ct).ConfigureAwait(false);
             }
             catch (CloudApiException e) when (!HetznerApi.IsTransient(e) && e.StatusCode is 409 or 422)
             {
