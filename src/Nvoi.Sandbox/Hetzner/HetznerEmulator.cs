@@ -94,6 +94,11 @@ public sealed partial class HetznerEmulator : IEmulator
         {
             await WriteJson(ctx, e.Status, ErrorBody(e.Code, e.Message, e.Details));
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException && !ctx.Response.HasStarted)
+        {
+            // A value of the wrong JSON type somewhere in the body.
+            await WriteJson(ctx, 400, ErrorBody("invalid_input", "invalid input: " + e.Message, null));
+        }
     };
 
     private RequestDelegate Handle(Func<HttpContext, IResult> handler) => Handle(ctx => Task.FromResult(handler(ctx)));
