@@ -7,7 +7,7 @@ public static class SandboxEmulators
 {
     public static IReadOnlyList<IEmulator> Create(EmulatorOptions options) =>
     [
-        // one line per emulator, e.g. new Hetzner.HetznerEmulator(options),
+        new Hetzner.HetznerEmulator(options),
         new Cloudflare.CloudflareEmulator(options),
     ];
 }
