@@ -39,10 +39,13 @@ internal sealed class ScalewayTestBed : IAsyncDisposable
 
     public static async Task<ScalewayTestBed> StartAsync(
         TimeSpan? bootTime = null, double faultRate = 0, int seed = 1, string token = Token,
-        Func<HttpMessageHandler, HttpMessageHandler>? wrap = null)
+        Func<HttpMessageHandler, HttpMessageHandler>? wrap = null, string? stateDirectory = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var options = new EmulatorOptions { Time = time, ServerBootTime = bootTime ?? TimeSpan.Zero, FaultRate = faultRate, Seed = seed };
+        var options = new EmulatorOptions
+        {
+            Time = time, ServerBootTime = bootTime ?? TimeSpan.Zero, FaultRate = faultRate, Seed = seed, StateDirectory = stateDirectory,
+        };
         var emulator = new ScalewayEmulator(options);
         var host = await EmulatorHost.StartAsync(emulator, options);
         HttpMessageHandler handler = new SocketsHttpHandler();
