@@ -175,6 +175,16 @@ public sealed partial class ScalewayEmulator
                 ModifiedAt = now,
                 RootVolumeId = NewId(),
             };
+            if (serverType.Volume == "sbs_volume")
+            {
+                // Block-backed types boot from a Block volume that outlives the server unless deleted.
+                _state.Volumes[server.RootVolumeId] = new ScwVolume
+                {
+                    Id = server.RootVolumeId, Name = $"{image.Name} {now:yyyy-MM-dd'T'HH:mm}", Zone = zone, ProjectId = server.Project,
+                    Size = 10_000_000_000L, Status = "in_use", ServerId = server.Id, ReferenceId = NewId(), AttachedAt = now,
+                    CreatedAt = now, UpdatedAt = now,
+                };
+            }
             _state.Servers[server.Id] = server;
             return ScwErrors.Ok(new JsonObject { ["server"] = ServerJson(server) }, 201);
         }
@@ -187,11 +197,11 @@ public sealed partial class ScalewayEmulator
         return ScwErrors.NoContent();
     });
 
-    /// <summary>Deletes the server with its local root volume and NICs; Block volumes are detached, not deleted.</summary>
+    /// <summary>Deletes the server with its local root volume and NICs; Block volumes (a Block root too) are detached, not deleted.</summary>
     private void RemoveServer(ScwServer s)
     {
         foreach (var nic in _state.PrivateNics.Values.Where(n => n.ServerId == s.Id).ToList()) _state.PrivateNics.Remove(nic.Id);
-        foreach (var volumeId in s.SbsVolumes.Values)
+        foreach (var volumeId in s.SbsVolumes.Values.Append(s.RootVolumeId))
             if (_state.Volumes.TryGetValue(volumeId, out var v)) Detach(v);
         _state.Servers.Remove(s.Id);
     }

@@ -78,7 +78,7 @@ public sealed partial class ScalewayEmulator(EmulatorOptions options) : IEmulato
                 ["id"] = s.RootVolumeId,
                 ["name"] = image?.Name ?? "root",
                 ["volume_type"] = type?.Volume ?? "l_ssd",
-                ["size"] = 20_000_000_000L,
+                ["size"] = type?.Volume == "sbs_volume" ? 10_000_000_000L : 20_000_000_000L,
                 ["state"] = "available",
                 ["boot"] = false,
                 ["zone"] = s.Zone,

@@ -194,6 +194,24 @@ public sealed class ScalewayLifecycleTests
     }
 
     [Fact]
+    public async Task A_block_backed_server_takes_its_boot_volume_along_when_deleted()
+    {
+        await using var bed = await ScalewayTestBed.StartAsync();
+        var (network, firewall) = await bed.BaseAsync();
+        var server = await bed.Provider.CreateServerAsync(ScalewayTestBed.Spec("app-arm", network, firewall, type: "COPARM1-2C-8G"), default);
+        var data = await bed.Provider.CreateVolumeAsync(new VolumeSpec("app-data", 10, "fr-par-1", new Dictionary<string, string>()), default);
+        await bed.Provider.AttachVolumeAsync(data, server, default);
+        var boot = Assert.Single(await bed.Provider.ListVolumesAsync(default), v => v.Id != data.Id);
+        Assert.Equal(server.Id, boot.ServerId);
+
+        await bed.Provider.DeleteServerAsync(server, default);
+        // the boot volume is gone, the data volume only detached
+        var left = Assert.Single(await bed.Provider.ListVolumesAsync(default));
+        Assert.Equal(data.Id, left.Id);
+        Assert.Null(left.ServerId);
+    }
+
+    [Fact]
     public async Task Catalogue_lists_types_with_cores_memory_monthly_price_and_architecture()
     {
         await using var bed = await ScalewayTestBed.StartAsync();

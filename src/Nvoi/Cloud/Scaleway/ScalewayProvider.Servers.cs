@@ -82,10 +82,12 @@ public sealed partial class ScalewayProvider
     public async Task DeleteServerAsync(ServerInfo server, CancellationToken ct)
     {
         var deadline = _time.GetUtcNow() + TimeSpan.FromMinutes(10);
+        string? rootBlockVolume = null;
         for (var attempt = 1; ; attempt++)
         {
             var current = await GetServerJsonAsync(server.Id, ct);
-            if (current is null) return;
+            if (current is null) break;
+            rootBlockVolume ??= RootBlockVolume(current);
             foreach (var nic in Nics(current))
                 await _api.DeleteAsync($"{Instance}/servers/{server.Id}/private_nics/{nic.S("id")}", ct);
             var state = current.S("state");
@@ -101,9 +103,32 @@ public sealed partial class ScalewayProvider
             {
                 continue; // look at the server again
             }
-            if (await GetServerJsonAsync(server.Id, ct) is null) return;
+            if (await GetServerJsonAsync(server.Id, ct) is null) break;
             if (_time.GetUtcNow() >= deadline)
                 throw new NvoiException($"scaleway: server {server.Name} was not deleted within 10 minutes");
+            await DelayAsync(ct);
+        }
+        // Block-backed types boot from a Block volume that outlives the Instance: delete it too.
+        if (rootBlockVolume is not null) await DeleteWhenDetachedAsync(rootBlockVolume, deadline, ct);
+    }
+
+    /// <summary>The id of the boot volume when it is a Block (sbs) volume rather than local storage.</summary>
+    private static string? RootBlockVolume(JsonObject server) =>
+        server["volumes"]?["0"] is JsonObject root && root.S("volume_type") == "sbs_volume" ? root.S("id") : null;
+
+    private async Task DeleteWhenDetachedAsync(string volumeId, DateTimeOffset deadline, CancellationToken ct)
+    {
+        while (true)
+        {
+            var volume = await _api.GetAsync($"{Block}/volumes/{volumeId}", ct);
+            if (volume is null) return;
+            if (volume.S("status") == "available")
+            {
+                await _api.DeleteAsync($"{Block}/volumes/{volumeId}", ct);
+                return;
+            }
+            if (_time.GetUtcNow() >= deadline)
+                throw new NvoiException($"scaleway: boot volume {volumeId} is still '{volume.S("status")}' after its server was deleted");
             await DelayAsync(ct);
         }
     }
