@@ -52,9 +52,17 @@ public sealed partial class ScalewayProvider : ICloudProvider, IDisposable
     /// <summary>A provider for the real API (or <c>SCW_API_URL</c> when set).</summary>
     public static ScalewayProvider Create(string secretKey, string projectId, string zone, TimeProvider? time = null)
     {
-        var url = Environment.GetEnvironmentVariable("SCW_API_URL");
-        var baseUri = string.IsNullOrEmpty(url) ? DefaultApiUrl : new Uri(url);
+        var baseUri = ApiUrl(Environment.GetEnvironmentVariable("SCW_API_URL"));
         return new ScalewayProvider(baseUri, secretKey, projectId, zone, new SocketsHttpHandler(), time ?? TimeProvider.System);
+    }
+
+    /// <summary>The API root for a value of <c>SCW_API_URL</c>: the default when unset, else an absolute http(s) URL.</summary>
+    public static Uri ApiUrl(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return DefaultApiUrl;
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            throw new NvoiException($"SCW_API_URL is not an http(s) URL: {value}");
+        return uri;
     }
 
     public string Name => ScalewayClient.Provider;
