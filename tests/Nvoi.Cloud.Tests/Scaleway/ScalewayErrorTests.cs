@@ -85,6 +85,7 @@ public sealed class ScalewayErrorTests
         Assert.Equal("invalid_request_error", e.Code);
         Assert.Contains("commercial_type", e.Message);
         Assert.Contains("DEV9-Z", e.Message);
+        Assert.DoesNotContain(ScalewayTestBed.Token, e.Message);
 
         var big = await Assert.ThrowsAsync<CloudApiException>(() =>
             bed.Provider.CreateVolumeAsync(new VolumeSpec("huge", 20_000, "fr-par-1", new Dictionary<string, string>()), default));
@@ -99,6 +100,20 @@ public sealed class ScalewayErrorTests
         Assert.Equal("invalid_request_error", body["type"]!.GetValue<string>());
         (status, body, _) = await bed.SendRawAsync(HttpMethod.Get, "/instance/v1/zones/mars-1/servers");
         Assert.Equal(400, status);
+    }
+
+    [Theory]
+    [InlineData(502, "<html>bad gateway</html>", null, "HTTP 502")]
+    [InlineData(409, """{"type":"conflict","message":"group is in use. you cannot delete it."}""", "conflict", "group is in use")]
+    [InlineData(412, """{"type":"precondition_failed","message":"precondition is not respected","precondition":"resource_still_in_use","help_message":"still attached"}""", "precondition_failed", "still attached")]
+    [InlineData(403, """{"type":"permissions_denied","message":"insufficient permissions"}""", "permissions_denied", "insufficient permissions")]
+    public void Error_bodies_become_exceptions_with_scaleways_words(int status, string body, string? code, string text)
+    {
+        var e = Nvoi.Cloud.Scaleway.ScalewayClient.ToException(status, body);
+        Assert.Equal(status, e.StatusCode);
+        Assert.Equal(code, e.Code);
+        Assert.Contains(text, e.Message);
+        Assert.Equal(status == 403, e is CloudAuthenticationException);
     }
 
     [Fact]
