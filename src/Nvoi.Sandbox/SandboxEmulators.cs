@@ -9,5 +9,7 @@ public static class SandboxEmulators
     [
         new Hetzner.HetznerEmulator(options),
         new Cloudflare.CloudflareEmulator(options),
+        // one line per emulator, e.g. new Hetzner.HetznerEmulator(options),
+        new Scaleway.ScalewayEmulator(options),
     ];
 }
