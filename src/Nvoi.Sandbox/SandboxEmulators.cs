@@ -9,7 +9,6 @@ public static class SandboxEmulators
     [
         new Hetzner.HetznerEmulator(options),
         new Cloudflare.CloudflareEmulator(options),
-        // one line per emulator, e.g. new Hetzner.HetznerEmulator(options),
         new Scaleway.ScalewayEmulator(options),
     ];
 }
