@@ -1,0 +1,32 @@
+namespace Nvoi.Operations.Deploy;
+
+/// <summary>How a deploy runs: where the code is, who runs it, how host keys are persisted.</summary>
+public sealed record DeployOptions
+{
+    /// <summary>The build context (the -d directory).</summary>
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary>The Dockerfile; default WorkingDirectory/Dockerfile.</summary>
+    public string? DockerfilePath { get; init; }
+
+    /// <summary>Recorded in the deploy lock: user@host.</summary>
+    public string Holder { get; init; } = $"{Environment.UserName}@{Environment.MachineName}";
+
+    public string NvoiVersion { get; init; } = "0.0.0";
+
+    /// <summary>Saves a pinned host key into deploy.enc (null: kept for this run only).</summary>
+    public Func<string, string, Task>? PinHostKey { get; init; }
+
+    /// <summary>Servers whose changed host key the user accepts (exec --retrust-host-key).</summary>
+    public IReadOnlySet<string> RetrustHostKeys { get; init; } = new HashSet<string>();
+
+    public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan SshTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan LockStaleAfter { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Traffic verification: consecutive good answers needed, attempts, and the wait between them.</summary>
+    public int VerifyConsecutive { get; init; } = 3;
+    public int VerifyAttempts { get; init; } = 10;
+    public TimeSpan VerifyInterval { get; init; } = TimeSpan.FromSeconds(5);
+}

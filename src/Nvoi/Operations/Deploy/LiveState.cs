@@ -1,0 +1,23 @@
+using Nvoi.Cloud;
+using Nvoi.Dns;
+
+namespace Nvoi.Operations.Deploy;
+
+/// <summary>What exists now, found by name. Nothing here was changed to find it.</summary>
+public sealed class LiveState
+{
+    public NetworkInfo? Network { get; set; }
+    public FirewallInfo? Firewall { get; set; }
+    public Dictionary<string, ServerInfo> Servers { get; } = new();
+    public Dictionary<string, VolumeInfo> Volumes { get; } = new();
+    /// <summary>Servers of configured groups beyond their count (the count went down).</summary>
+    public List<ServerInfo> SurplusServers { get; } = new();
+    public Dictionary<string, IReadOnlyList<TunnelChange>> TunnelChanges { get; } = new();
+    /// <summary>Servers whose k3s is active (known only for servers reached over SSH).</summary>
+    public HashSet<string> K3sActive { get; } = new();
+    /// <summary>The cluster's objects managed by nvoi for this app, kind/name → applied hash (null when unreadable).</summary>
+    public Dictionary<string, string?>? ClusterObjects { get; set; }
+    /// <summary>The build-context digest and image of the running app, when the cluster has one.</summary>
+    public string? LiveSourceDigest { get; set; }
+    public string? LiveImage { get; set; }
+}
