@@ -1,0 +1,176 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+
+namespace Nvoi.Cloud.Aws;
+
+public sealed partial class AwsProvider
+{
+    /// <summary>The VPC tagged with the name, with its subnet's id (null while the network is incomplete; <see cref="CreateNetworkAsync"/> completes it).</summary>
+    public async Task<NetworkInfo?> FindNetworkAsync(string name, CancellationToken ct)
+    {
+        var vpc = await FindVpcAsync(name, ct).ConfigureAwait(false);
+        if (vpc is null) return null;
+        var subnet = await FindSubnetAsync(vpc.VpcId, name, ct).ConfigureAwait(false);
+        return new NetworkInfo(vpc.VpcId, name, vpc.CidrBlock, subnet?.SubnetId);
+    }
+
+    /// <summary>Creates, or completes, VPC + subnet (public IPs on launch) + internet gateway + default route. Each part is found by name first.</summary>
+    public async Task<NetworkInfo> CreateNetworkAsync(string name, string location, CancellationToken ct)
+    {
+        var vpc = await FindVpcAsync(name, ct).ConfigureAwait(false)
+            ?? await _calls.CreateOnceAsync(
+                async t => (await _ec2.CreateVpcAsync(new CreateVpcRequest { CidrBlock = VpcCidr, TagSpecifications = NameTags(ResourceType.Vpc, name) }, t)).Vpc,
+                t => FindVpcAsync(name, t), ct).ConfigureAwait(false);
+
+        var subnet = await FindSubnetAsync(vpc.VpcId, name, ct).ConfigureAwait(false)
+            ?? await _calls.CreateOnceAsync(
+                async t => (await _ec2.CreateSubnetAsync(new CreateSubnetRequest
+                {
+                    VpcId = vpc.VpcId, CidrBlock = SubnetCidr, AvailabilityZone = DefaultZone,
+                    TagSpecifications = NameTags(ResourceType.Subnet, name),
+                }, t)).Subnet,
+                t => FindSubnetAsync(vpc.VpcId, name, t), ct).ConfigureAwait(false);
+        if (subnet.MapPublicIpOnLaunch != true)
+            await _calls.Ensure(t => _ec2.ModifySubnetAttributeAsync(new ModifySubnetAttributeRequest { SubnetId = subnet.SubnetId, MapPublicIpOnLaunch = true }, t), ct).ConfigureAwait(false);
+
+        var igw = await FindGatewayAsync(name, ct).ConfigureAwait(false)
+            ?? await _calls.CreateOnceAsync(
+                async t => (await _ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest { TagSpecifications = NameTags(ResourceType.InternetGateway, name) }, t)).InternetGateway,
+                t => FindGatewayAsync(name, t), ct).ConfigureAwait(false);
+        if (igw.Attachments?.Any(a => a.VpcId == vpc.VpcId) != true)
+            await _calls.Ensure(t => _ec2.AttachInternetGatewayAsync(new AttachInternetGatewayRequest { InternetGatewayId = igw.InternetGatewayId, VpcId = vpc.VpcId }, t),
+                ct, "Resource.AlreadyAssociated").ConfigureAwait(false);
+
+        var table = await FindRouteTableAsync(vpc.VpcId, name, ct).ConfigureAwait(false)
+            ?? await _calls.CreateOnceAsync(
+                async t => (await _ec2.CreateRouteTableAsync(new CreateRouteTableRequest { VpcId = vpc.VpcId, TagSpecifications = NameTags(ResourceType.RouteTable, name) }, t)).RouteTable,
+                t => FindRouteTableAsync(vpc.VpcId, name, t), ct).ConfigureAwait(false);
+        if (table.Routes?.Any(r => r.DestinationCidrBlock == "0.0.0.0/0" && r.GatewayId == igw.InternetGatewayId) != true)
+            await _calls.Ensure(t => _ec2.CreateRouteAsync(new CreateRouteRequest
+            {
+                RouteTableId = table.RouteTableId, DestinationCidrBlock = "0.0.0.0/0", GatewayId = igw.InternetGatewayId,
+            }, t), ct, "RouteAlreadyExists").ConfigureAwait(false);
+        if (table.Associations?.Any(a => a.SubnetId == subnet.SubnetId) != true)
+            await _calls.Ensure(t => _ec2.AssociateRouteTableAsync(new AssociateRouteTableRequest { RouteTableId = table.RouteTableId, SubnetId = subnet.SubnetId }, t),
+                ct, "Resource.AlreadyAssociated").ConfigureAwait(false);
+
+        return new NetworkInfo(vpc.VpcId, name, vpc.CidrBlock, subnet.SubnetId);
+    }
+
+    /// <summary>Deletes everything in the VPC nvoi created (route table, gateway, subnets, security groups), then the VPC. Idempotent.</summary>
+    public async Task DeleteNetworkAsync(NetworkInfo network, CancellationToken ct)
+    {
+        var vpcId = network.Id;
+        var tables = await _calls.Read(t => _ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = [F("vpc-id", vpcId)] }, t), ct).ConfigureAwait(false);
+        foreach (var table in tables.RouteTables ?? [])
+        {
+            if (table.Associations?.Any(a => a.Main == true) == true) continue;
+            foreach (var association in table.Associations ?? [])
+                await _calls.Ensure(t => _ec2.DisassociateRouteTableAsync(new DisassociateRouteTableRequest { AssociationId = association.RouteTableAssociationId }, t),
+                    ct, "InvalidAssociationID.NotFound").ConfigureAwait(false);
+            await _calls.Ensure(t => _ec2.DeleteRouteTableAsync(new DeleteRouteTableRequest { RouteTableId = table.RouteTableId }, t),
+                ct, "InvalidRouteTableID.NotFound").ConfigureAwait(false);
+        }
+        var gateways = await _calls.Read(t => _ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = [F("attachment.vpc-id", vpcId)] }, t), ct).ConfigureAwait(false);
+        foreach (var igw in gateways.InternetGateways ?? [])
+        {
+            await DependentDelete(t => _ec2.DetachInternetGatewayAsync(new DetachInternetGatewayRequest { InternetGatewayId = igw.InternetGatewayId, VpcId = vpcId }, t),
+                ct, "Gateway.NotAttached", "InvalidInternetGatewayID.NotFound").ConfigureAwait(false);
+            await _calls.Ensure(t => _ec2.DeleteInternetGatewayAsync(new DeleteInternetGatewayRequest { InternetGatewayId = igw.InternetGatewayId }, t),
+                ct, "InvalidInternetGatewayID.NotFound").ConfigureAwait(false);
+        }
+        var groups = await _calls.Read(t => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [F("vpc-id", vpcId)] }, t), ct).ConfigureAwait(false);
+        foreach (var group in (groups.SecurityGroups ?? []).Where(g => g.GroupName != "default"))
+            await DependentDelete(t => _ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = group.GroupId }, t),
+                ct, "InvalidGroup.NotFound").ConfigureAwait(false);
+        var subnets = await _calls.Read(t => _ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [F("vpc-id", vpcId)] }, t), ct).ConfigureAwait(false);
+        foreach (var subnet in subnets.Subnets ?? [])
+            await DependentDelete(t => _ec2.DeleteSubnetAsync(new DeleteSubnetRequest { SubnetId = subnet.SubnetId }, t),
+                ct, "InvalidSubnetID.NotFound").ConfigureAwait(false);
+        await DependentDelete(t => _ec2.DeleteVpcAsync(new DeleteVpcRequest { VpcId = vpcId }, t), ct, "InvalidVpcID.NotFound").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A delete that EC2 may refuse with DependencyViolation for a while after instances are
+    /// terminated (their network interfaces linger): retried through the TimeProvider until the timeout.
+    /// </summary>
+    private async Task DependentDelete(Func<CancellationToken, Task> call, CancellationToken ct, params string[] alreadyDone)
+    {
+        var deadline = _time.GetUtcNow() + OperationTimeout;
+        while (true)
+        {
+            try
+            {
+                await _calls.Ensure(call, ct, alreadyDone).ConfigureAwait(false);
+                return;
+            }
+            catch (CloudApiException e) when (e.Code == "DependencyViolation" && _time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(PollInterval, _time, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<Vpc?> FindVpcAsync(string name, CancellationToken ct) =>
+        (await _calls.Read(t => _ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [F("tag:Name", name)] }, t), ct).ConfigureAwait(false))
+        .Vpcs?.FirstOrDefault();
+
+    private async Task<Subnet?> FindSubnetAsync(string vpcId, string name, CancellationToken ct) =>
+        (await _calls.Read(t => _ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [F("vpc-id", vpcId), F("tag:Name", name)] }, t), ct).ConfigureAwait(false))
+        .Subnets?.FirstOrDefault();
+
+    private async Task<InternetGateway?> FindGatewayAsync(string name, CancellationToken ct) =>
+        (await _calls.Read(t => _ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = [F("tag:Name", name)] }, t), ct).ConfigureAwait(false))
+        .InternetGateways?.FirstOrDefault();
+
+    private async Task<RouteTable?> FindRouteTableAsync(string vpcId, string name, CancellationToken ct) =>
+        (await _calls.Read(t => _ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = [F("vpc-id", vpcId), F("tag:Name", name)] }, t), ct).ConfigureAwait(false))
+        .RouteTables?.FirstOrDefault();
+
+    // Firewall: a security group in the network's VPC, inbound TCP 22 only.
+
+    public async Task<FirewallInfo?> FindFirewallAsync(string name, CancellationToken ct)
+    {
+        var group = await FindGroupAsync(name, null, ct).ConfigureAwait(false);
+        return group is null ? null : new FirewallInfo(group.GroupId, name);
+    }
+
+    /// <summary>Creates, or completes, the security group in the network's VPC with inbound TCP 22 from anywhere.</summary>
+    public async Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo network, CancellationToken ct)
+    {
+        var group = await FindGroupAsync(name, network.Id, ct).ConfigureAwait(false)
+            ?? await _calls.CreateOnceAsync<SecurityGroup>(
+                async t =>
+                {
+                    await _ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
+                    {
+                        GroupName = name, Description = $"nvoi {name}: SSH only", VpcId = network.Id,
+                        TagSpecifications = NameTags(ResourceType.SecurityGroup, name),
+                    }, t).ConfigureAwait(false);
+                    return await FindGroupAsync(name, network.Id, t).ConfigureAwait(false)
+                        ?? throw new CloudApiException(ProviderName, 0, null, $"security group {name} vanished after it was created");
+                },
+                t => FindGroupAsync(name, network.Id, t), ct).ConfigureAwait(false);
+        var hasSsh = group.IpPermissions?.Any(p => p.IpProtocol == "tcp" && p.FromPort == 22 && p.ToPort == 22
+            && p.Ipv4Ranges?.Any(r => r.CidrIp == "0.0.0.0/0") == true) == true;
+        if (!hasSsh)
+            await _calls.Ensure(t => _ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+            {
+                GroupId = group.GroupId,
+                IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0", Description = "SSH" }] }],
+            }, t), ct, "InvalidPermission.Duplicate").ConfigureAwait(false);
+        return new FirewallInfo(group.GroupId, name);
+    }
+
+    public async Task DeleteFirewallAsync(FirewallInfo firewall, CancellationToken ct) =>
+        await DependentDelete(t => _ec2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = firewall.Id }, t),
+            ct, "InvalidGroup.NotFound").ConfigureAwait(false);
+
+    private async Task<SecurityGroup?> FindGroupAsync(string name, string? vpcId, CancellationToken ct)
+    {
+        List<Filter> filters = [F("group-name", name)];
+        if (vpcId is not null) filters.Add(F("vpc-id", vpcId));
+        var response = await _calls.Read(t => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = filters }, t), ct).ConfigureAwait(false);
+        return response.SecurityGroups?.FirstOrDefault();
+    }
+}
