@@ -31,8 +31,44 @@ public sealed partial class Ec2Emulator(EmulatorOptions options) : IEmulator
 
     public void MapRoutes(IEndpointRouteBuilder routes) => routes.MapPost("/", HandleAsync);
 
+    private int _throttleNext;
+
+    /// <summary>Test hook: the next <paramref name="count"/> requests are refused with RequestLimitExceeded.</summary>
+    internal void ThrottleNext(int count) => Interlocked.Exchange(ref _throttleNext, count);
+
+    /// <summary>Requests answered so far, by action (for tests).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, int> Calls { get; } = new();
+
+    /// <summary>A deep copy of the state, for assertions.</summary>
+    internal Ec2State Inspect()
+    {
+        lock (_lock) return JsonSerializer.Deserialize<Ec2State>(JsonSerializer.Serialize(_state))!;
+    }
+
+    /// <summary>The instance's state name now (pending, running, shutting-down, terminated).</summary>
+    internal string StateOf(string instanceId)
+    {
+        lock (_lock) return InstanceState(_state.Instances[instanceId]);
+    }
+
+    private bool TakeThrottle()
+    {
+        int left;
+        do
+        {
+            left = Volatile.Read(ref _throttleNext);
+            if (left <= 0) return false;
+        } while (Interlocked.CompareExchange(ref _throttleNext, left - 1, left) != left);
+        return true;
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
+        if (TakeThrottle())
+        {
+            await WriteErrorAsync(context, 429, "rate_limit_exceeded", "throttled");
+            return;
+        }
         try
         {
             var (accessKey, region) = Ec2Request.ParseAuthorization(context.Request.Headers.Authorization);
@@ -46,6 +82,7 @@ public sealed partial class Ec2Emulator(EmulatorOptions options) : IEmulator
             var request = new Ec2Request(form, region ?? "us-east-1");
             if (request.Get("Version") is null)
                 throw new Ec2Error(400, "MissingParameter", "The request must contain the parameter Version");
+            Calls.AddOrUpdate(request.Action, 1, (_, n) => n + 1);
             XElement[] body;
             lock (_lock) body = Dispatch(request);
             await WriteXmlAsync(context, 200, E(request.Action + "Response", [E("requestId", RequestId()), .. body]));

@@ -63,11 +63,14 @@ internal sealed class Ec2Calls
         _ => false,
     };
 
+    private static bool IsSdkFailure(Exception e) =>
+        e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException;
+
     /// <summary>A read or an idempotent change: retried on throttling, 5xx and network errors.</summary>
     public async Task<T> Read<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct)
     {
         try { return await _safe.ExecuteAsync(async t => await call(t).ConfigureAwait(false), ct).ConfigureAwait(false); }
-        catch (Exception e) when (e is AmazonClientException or HttpRequestException or IOException) { throw Map(e); }
+        catch (Exception e) when (IsSdkFailure(e)) { throw Map(e); }
     }
 
     /// <summary>A change EC2 does not deduplicate: retried only when EC2 refused it outright. Unmapped errors escape.</summary>
@@ -89,7 +92,7 @@ internal sealed class Ec2Calls
                 if (await find(ct).ConfigureAwait(false) is { } found) return found;
                 await Task.Delay(_options.BaseDelay, _time, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AmazonClientException or HttpRequestException or IOException) { throw Map(e); }
+            catch (Exception e) when (IsSdkFailure(e)) { throw Map(e); }
         }
     }
 
