@@ -36,6 +36,18 @@ public sealed partial class Ec2Emulator(EmulatorOptions options) : IEmulator
     /// <summary>Test hook: the next <paramref name="count"/> requests are refused with RequestLimitExceeded.</summary>
     internal void ThrottleNext(int count) => Interlocked.Exchange(ref _throttleNext, count);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _lose = new();
+
+    /// <summary>Test hook: the next call of <paramref name="action"/> does its work, then answers 500 InternalError.</summary>
+    internal void LoseNextResponse(string action) => _lose.AddOrUpdate(action, 1, (_, n) => n + 1);
+
+    private bool TakeLoss(string action)
+    {
+        while (_lose.TryGetValue(action, out var n) && n > 0)
+            if (_lose.TryUpdate(action, n - 1, n)) return true;
+        return false;
+    }
+
     /// <summary>Requests answered so far, by action (for tests).</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, int> Calls { get; } = new();
 
@@ -85,6 +97,8 @@ public sealed partial class Ec2Emulator(EmulatorOptions options) : IEmulator
             Calls.AddOrUpdate(request.Action, 1, (_, n) => n + 1);
             XElement[] body;
             lock (_lock) body = Dispatch(request);
+            if (TakeLoss(request.Action))
+                throw new Ec2Error(500, "InternalError", "An internal error has occurred");
             await WriteXmlAsync(context, 200, E(request.Action + "Response", [E("requestId", RequestId()), .. body]));
         }
         catch (Ec2Error e)

@@ -37,7 +37,7 @@ internal sealed class Ec2Calls
     }
 
     private static ResiliencePipeline Build(TimeProvider time, RetryOptions options, Func<Exception, bool> retry) =>
-        new ResiliencePipelineBuilder { TimeProvider = time }
+        options.MaxAttempts < 1 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = options.MaxAttempts,
