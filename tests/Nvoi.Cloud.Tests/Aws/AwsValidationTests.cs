@@ -19,7 +19,6 @@ public sealed class AwsValidationTests
         var error = await Assert.ThrowsAsync<CloudAuthenticationException>(() => bad.ValidateCredentialsAsync(Ct));
         Assert.Equal((401, "AuthFailure", "aws"), (error.StatusCode, error.Code, error.Provider));
         Assert.DoesNotContain(AwsTestBed.SecretKey, error.ToString());
-        Assert.Equal(1, bed.Emulator.Calls.GetValueOrDefault("DescribeRegions") > 0 ? 1 : 0);
         await Assert.ThrowsAsync<CloudAuthenticationException>(() => bad.FindServerAsync("x", Ct));
     }
 
@@ -113,10 +112,29 @@ public sealed class AwsValidationTests
     }
 
     [Fact]
-    public void Endpoint_comes_from_the_environment_like_the_aws_tools()
+    public async Task Endpoint_comes_from_the_environment_like_the_aws_tools()
     {
-        // Only checks construction: the service URL is not reachable from here.
-        using var provider = new Nvoi.Cloud.Aws.AwsProvider("AKID", "secret", "eu-west-1");
-        Assert.Equal(("aws", "eu-west-1"), (provider.Name, provider.Region));
+        await using var bed = await AwsTestBed.StartAsync();
+        var saved = (Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_EC2"), Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"));
+        try
+        {
+            // The EC2-specific variable wins over the general one (which points nowhere).
+            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_EC2", bed.Host.BaseUrl.ToString());
+            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", "http://127.0.0.1:9/");
+            using (var viaEc2 = new Nvoi.Cloud.Aws.AwsProvider(AwsTestBed.AccessKey, AwsTestBed.SecretKey, "us-east-1", time: bed.Time, retry: AwsTestBed.FastRetry))
+                await viaEc2.ValidateCredentialsAsync(Ct);
+
+            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_EC2", null);
+            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", bed.Host.BaseUrl.ToString());
+            var before = bed.Emulator.Calls.GetValueOrDefault("DescribeRegions");
+            using (var viaGeneral = new Nvoi.Cloud.Aws.AwsProvider(AwsTestBed.AccessKey, AwsTestBed.SecretKey, "us-east-1", time: bed.Time, retry: AwsTestBed.FastRetry))
+                await viaGeneral.ValidateCredentialsAsync(Ct);
+            Assert.Equal(before + 1, bed.Emulator.Calls["DescribeRegions"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_EC2", saved.Item1);
+            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL", saved.Item2);
+        }
     }
 }
