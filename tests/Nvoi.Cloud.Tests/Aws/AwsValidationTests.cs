@@ -23,6 +23,16 @@ public sealed class AwsValidationTests
     }
 
     [Fact]
+    public async Task Unreachable_endpoint_is_a_one_line_provider_error()
+    {
+        using var aws = new Nvoi.Cloud.Aws.AwsProvider(AwsTestBed.AccessKey, AwsTestBed.SecretKey, "us-east-1",
+            new Uri("http://127.0.0.1:9/"), new SteppingTimeProvider(), new RetryOptions(2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), false));
+        var error = await Assert.ThrowsAsync<CloudApiException>(() => aws.ValidateCredentialsAsync(Ct));
+        Assert.StartsWith("aws: the EC2 endpoint could not be reached", error.Message);
+        Assert.DoesNotContain(AwsTestBed.SecretKey, error.ToString());
+    }
+
+    [Fact]
     public async Task Instance_type_and_region_are_validated_against_ec2()
     {
         await using var bed = await AwsTestBed.StartAsync();

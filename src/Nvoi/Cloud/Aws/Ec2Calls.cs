@@ -104,11 +104,15 @@ internal sealed class Ec2Calls
     }
 
     /// <summary>Maps an SDK failure to a one-line nvoi error; never includes credentials.</summary>
-    public static CloudApiException Map(Exception e) => e switch
+    public static CloudApiException Map(Exception e)
     {
-        AmazonServiceException s when s.ErrorCode is { } code && AuthCodes.Contains(code) || (int)((e as AmazonServiceException)?.StatusCode ?? 0) is 401 or 403 =>
-            new CloudAuthenticationException(AwsProvider.ProviderName, (int)((AmazonServiceException)e).StatusCode, ((AmazonServiceException)e).ErrorCode, ((AmazonServiceException)e).Message),
-        AmazonServiceException s when (int)s.StatusCode > 0 => new CloudApiException(AwsProvider.ProviderName, (int)s.StatusCode, s.ErrorCode, s.Message),
-        _ => new CloudApiException(AwsProvider.ProviderName, 0, null, "the EC2 endpoint could not be reached: " + (e.InnerException ?? e).Message),
-    };
+        if (e is AmazonServiceException s && (s.ErrorCode is not null || s.StatusCode != 0))
+        {
+            var status = (int)s.StatusCode;
+            return s.ErrorCode is { } code && AuthCodes.Contains(code) || status is 401 or 403
+                ? new CloudAuthenticationException(AwsProvider.ProviderName, status, s.ErrorCode, s.Message)
+                : new CloudApiException(AwsProvider.ProviderName, status, s.ErrorCode, s.Message);
+        }
+        return new CloudApiException(AwsProvider.ProviderName, 0, null, "the EC2 endpoint could not be reached: " + (e.InnerException ?? e).Message);
+    }
 }
