@@ -105,6 +105,10 @@ public sealed partial class Ec2Emulator(EmulatorOptions options) : IEmulator
         {
             await WriteErrorAsync(context, e.Status, e.Code, e.Message);
         }
+        catch (FormatException e)
+        {
+            await WriteErrorAsync(context, 400, "InvalidParameterValue", e.Message);
+        }
     }
 
     private XElement[] Dispatch(Ec2Request r) => r.Action switch

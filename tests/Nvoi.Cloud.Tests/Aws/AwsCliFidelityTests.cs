@@ -5,11 +5,11 @@ using Nvoi.Sandbox.Aws;
 namespace Nvoi.Cloud.Tests.Aws;
 
 /// <summary>The emulator checked against the official AWS CLI, so it cannot drift into shapes EC2 would not produce.</summary>
-public sealed class AwsCliFidelityTests : IAsyncLifetime
+public abstract class AwsCliTestBase : IAsyncLifetime
 {
-    private AwsTestBed _bed = null!;
-    private DirectoryInfo _home = null!;
-    private AwsCli _cli = null!;
+    private protected AwsTestBed _bed = null!;
+    private protected DirectoryInfo _home = null!;
+    private protected AwsCli _cli = null!;
 
     public async Task InitializeAsync()
     {
@@ -24,12 +24,15 @@ public sealed class AwsCliFidelityTests : IAsyncLifetime
         _home.Delete(recursive: true);
     }
 
-    private static string Str(JsonElement e, params string[] path)
+    protected static string Str(JsonElement e, params string[] path)
     {
         foreach (var p in path) e = int.TryParse(p, out var i) ? e[i] : e.GetProperty(p);
         return e.ToString();
     }
+}
 
+public sealed class AwsCliFidelityTests : AwsCliTestBase
+{
     [Fact]
     public async Task Cli_drives_a_full_network_server_and_volume_lifecycle()
     {
@@ -112,6 +115,11 @@ public sealed class AwsCliFidelityTests : IAsyncLifetime
         Assert.Equal("available", Str(after, "Volumes", "0", "State"));
     }
 
+}
+
+/// <summary>Catalogue, pagination and errors through the AWS CLI (a separate class so it runs alongside the lifecycle).</summary>
+public sealed class AwsCliCatalogueTests : AwsCliTestBase
+{
     [Fact]
     public async Task Cli_follows_next_tokens_and_reads_the_catalogue()
     {

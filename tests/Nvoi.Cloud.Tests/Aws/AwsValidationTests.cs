@@ -33,6 +33,18 @@ public sealed class AwsValidationTests
     }
 
     [Fact]
+    public async Task A_made_up_region_whose_endpoint_cannot_be_reached_is_a_validation_error()
+    {
+        // Stands in for ec2.mars-north-1.amazonaws.com, which does not resolve: the answer must be a
+        // validation error naming the region, not "endpoint unreachable".
+        using var aws = new Nvoi.Cloud.Aws.AwsProvider(AwsTestBed.AccessKey, AwsTestBed.SecretKey, "mars-north-1",
+            new Uri("http://127.0.0.1:9/"), new SteppingTimeProvider(), new RetryOptions(1, TimeSpan.Zero, TimeSpan.Zero, false));
+        var error = await Assert.ThrowsAsync<CloudValidationException>(() => aws.ValidateLocationAsync("mars-north-1", Ct));
+        Assert.Contains("'mars-north-1'", error.Message);
+        Assert.Contains("us-east-1", error.Message);
+    }
+
+    [Fact]
     public async Task Instance_type_and_region_are_validated_against_ec2()
     {
         await using var bed = await AwsTestBed.StartAsync();

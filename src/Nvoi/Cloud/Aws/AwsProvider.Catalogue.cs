@@ -10,7 +10,15 @@ public sealed partial class AwsProvider
 
     public async Task ValidateLocationAsync(string location, CancellationToken ct)
     {
-        var regions = await ListLocationsAsync(ct).ConfigureAwait(false);
+        IReadOnlyList<LocationInfo> regions;
+        try { regions = await ListLocationsAsync(ct).ConfigureAwait(false); }
+        catch (CloudApiException e) when (e.StatusCode == 0 && location == _region
+            && Amazon.RegionEndpoint.EnumerableAllRegions.All(r => r.SystemName != location))
+        {
+            // A made-up region has no endpoint to ask: answer from the SDK's list of regions.
+            throw new CloudValidationException(
+                $"aws: region '{location}' does not exist; valid regions: {string.Join(", ", Amazon.RegionEndpoint.EnumerableAllRegions.Select(r => r.SystemName).Order())}");
+        }
         if (regions.All(r => r.Name != location))
             throw new CloudValidationException(
                 $"aws: region '{location}' does not exist; valid regions: {string.Join(", ", regions.Select(r => r.Name).Order())}");
