@@ -10,8 +10,15 @@ public sealed partial class Ec2Emulator
         var cidr = r.Required("CidrBlock");
         if (!cidr.EndsWith("/16") && !cidr.EndsWith("/24") && !cidr.EndsWith("/20"))
             throw new Ec2Error(400, "InvalidVpc.Range", $"The CIDR '{cidr}' is invalid.");
-        var vpc = new Vpc { Id = NewId("vpc"), CidrBlock = cidr, Region = r.Region };
+        var vpc = AddVpc(cidr, r.Region, isDefault: false);
         ApplyTags(r, vpc, "vpc");
+        return [Vpc(vpc, "vpc")];
+    }
+
+    /// <summary>A VPC with, like on EC2, its main route table and "default" security group.</summary>
+    private Vpc AddVpc(string cidr, string region, bool isDefault)
+    {
+        var vpc = new Vpc { Id = NewId("vpc"), CidrBlock = cidr, Region = region, IsDefault = isDefault };
         _state.Vpcs[vpc.Id] = vpc;
         // Like EC2: every VPC comes with a main route table and a "default" security group.
         var main = new RouteTable { Id = NewId("rtb"), VpcId = vpc.Id, Main = true };
@@ -19,7 +26,7 @@ public sealed partial class Ec2Emulator
         var sg = new SecurityGroup { Id = NewId("sg"), GroupName = "default", Description = "default VPC security group", VpcId = vpc.Id };
         sg.Egress.Add(new Permission("-1", null, null, "0.0.0.0/0"));
         _state.SecurityGroups[sg.Id] = sg;
-        return [Vpc(vpc, "vpc")];
+        return vpc;
     }
 
     private XElement[] DescribeVpcs(Ec2Request r)
@@ -29,7 +36,7 @@ public sealed partial class Ec2Emulator
         var items = _state.Vpcs.Values.Where(v => ids.Count == 0 || ids.Contains(v.Id));
         items = Filter(r, items, (v, f) => f switch
         {
-            "vpc-id" => [v.Id], "cidr" or "cidr-block" => [v.CidrBlock], "state" => ["available"], "is-default" => ["false"],
+            "vpc-id" => [v.Id], "cidr" or "cidr-block" => [v.CidrBlock], "state" => ["available"], "is-default" => [v.IsDefault ? "true" : "false"],
             _ => TagFilter(v, f),
         });
         return [Set("vpcSet", items.Select(v => Vpc(v)))];
@@ -218,7 +225,8 @@ public sealed partial class Ec2Emulator
     {
         var name = r.Required("GroupName");
         var description = r.Required("GroupDescription");
-        var vpcId = r.Get("VpcId") ?? throw new Ec2Error(400, "VPCIdNotSpecified", "No default VPC for this user");
+        var vpcId = r.Get("VpcId") ?? _state.Vpcs.Values.FirstOrDefault(v => v.IsDefault)?.Id
+            ?? throw new Ec2Error(400, "VPCIdNotSpecified", "No default VPC for this user");
         Lookup(_state.Vpcs, vpcId, "InvalidVpcID.NotFound", "vpc");
         if (_state.SecurityGroups.Values.Any(g => g.VpcId == vpcId && g.GroupName == name))
             throw new Ec2Error(400, "InvalidGroup.Duplicate", $"The security group '{name}' already exists for VPC '{vpcId}'");

@@ -24,7 +24,16 @@ public sealed partial class Ec2Emulator(EmulatorOptions options) : IEmulator
     private readonly object _lock = new();
     private Ec2State _state = new();
 
+    /// <summary>Setting (EmulatorOptions.Settings) that gives the account a default VPC 172.31.0.0/16, as real accounts have.</summary>
+    public const string DefaultVpcSetting = "aws.defaultVpc";
+
     public string Key => "aws";
+
+    private void EnsureDefaultVpc(string region)
+    {
+        if (options.Settings.GetValueOrDefault(DefaultVpcSetting) != "true" || _state.Vpcs.Values.Any(v => v.IsDefault)) return;
+        AddVpc("172.31.0.0/16", region, isDefault: true);
+    }
     public string BasePath => "";
 
     private DateTimeOffset Now => options.Time.GetUtcNow();
@@ -96,7 +105,11 @@ public sealed partial class Ec2Emulator(EmulatorOptions options) : IEmulator
                 throw new Ec2Error(400, "MissingParameter", "The request must contain the parameter Version");
             Calls.AddOrUpdate(request.Action, 1, (_, n) => n + 1);
             XElement[] body;
-            lock (_lock) body = Dispatch(request);
+            lock (_lock)
+            {
+                EnsureDefaultVpc(request.Region);
+                body = Dispatch(request);
+            }
             if (TakeLoss(request.Action))
                 throw new Ec2Error(500, "InternalError", "An internal error has occurred");
             await WriteXmlAsync(context, 200, E(request.Action + "Response", [E("requestId", RequestId()), .. body]));

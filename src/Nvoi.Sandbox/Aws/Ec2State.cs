@@ -26,6 +26,7 @@ internal sealed class Vpc : Tagged
     public required string Id { get; set; }
     public required string CidrBlock { get; set; }
     public required string Region { get; set; }
+    public bool IsDefault { get; set; }
 }
 
 internal sealed class Subnet : Tagged

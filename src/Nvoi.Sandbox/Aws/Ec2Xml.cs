@@ -31,7 +31,7 @@ internal static class Ec2Xml
         E("vpcId", v.Id), E("ownerId", Ec2Catalogue.AccountId), E("state", "available"), E("cidrBlock", v.CidrBlock),
         Set("cidrBlockAssociationSet", [Item(E("associationId", "vpc-cidr-assoc-" + v.Id[4..]), E("cidrBlock", v.CidrBlock),
             E("cidrBlockState", E("state", "associated")))]),
-        E("dhcpOptionsId", "dopt-0c1d2e3f4a5b6c7d8"), E("instanceTenancy", "default"), E("isDefault", "false"), TagSet(v.Tags));
+        E("dhcpOptionsId", "dopt-0c1d2e3f4a5b6c7d8"), E("instanceTenancy", "default"), E("isDefault", v.IsDefault), TagSet(v.Tags));
 
     public static XElement Subnet(Subnet s, int available, string element = "item") => E(element,
         E("subnetId", s.Id), E("subnetArn", $"arn:aws:ec2:{Region(s.AvailabilityZone)}:{Ec2Catalogue.AccountId}:subnet/{s.Id}"),

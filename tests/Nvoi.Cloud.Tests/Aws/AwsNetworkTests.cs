@@ -22,11 +22,11 @@ public sealed class AwsNetworkTests
         var vpc = Assert.Single(state.Vpcs.Values);
         Assert.Equal("demo-net", vpc.Name);
         var subnet = Assert.Single(state.Subnets.Values);
-        Assert.Equal(("10.0.1.0/24", true, "demo-net", vpc.Id), (subnet.CidrBlock, subnet.MapPublicIpOnLaunch, subnet.Name, subnet.VpcId));
+        Assert.Equal(("10.0.1.0/24", true, "demo-net-subnet", vpc.Id), (subnet.CidrBlock, subnet.MapPublicIpOnLaunch, subnet.Name, subnet.VpcId));
         var igw = Assert.Single(state.InternetGateways.Values);
-        Assert.Equal((vpc.Id, "demo-net"), (igw.VpcId, igw.Name));
+        Assert.Equal((vpc.Id, "demo-net-igw"), (igw.VpcId, igw.Name)); // 0.2.0's tag names, so its networks are adopted
         var table = Assert.Single(state.RouteTables.Values, t => !t.Main);
-        Assert.Equal("demo-net", table.Name);
+        Assert.Equal("demo-net-rtb", table.Name);
         Assert.Contains(new Sandbox.Aws.Route("0.0.0.0/0", igw.Id), table.Routes);
         Assert.Equal(subnet.Id, Assert.Single(table.Associations).SubnetId);
 
@@ -105,5 +105,29 @@ public sealed class AwsNetworkTests
         await bed.Provider.DeleteNetworkAsync(network, Ct);
         Assert.Empty(bed.Emulator.Inspect().Vpcs);
         Assert.Null(await bed.Provider.FindFirewallAsync("fw", Ct));
+    }
+
+    [Fact]
+    public async Task A_firewall_left_in_the_default_vpc_by_0_2_0_is_replaced_in_the_network_vpc()
+    {
+        var settings = new Dictionary<string, string> { [Sandbox.Aws.Ec2Emulator.DefaultVpcSetting] = "true" };
+        await using var bed = await AwsTestBed.StartAsync(bootTime: TimeSpan.Zero, settings: settings);
+        using var ec2 = bed.Sdk();
+        var legacyId = (await ec2.CreateSecurityGroupAsync(new Amazon.EC2.Model.CreateSecurityGroupRequest
+        {
+            GroupName = "demo-fw", Description = "Managed by nvoi", // no VpcId: the default VPC, as 0.2.0 did
+        })).GroupId;
+        var aws = bed.Provider;
+        var network = await aws.CreateNetworkAsync("demo", "us-east-1", Ct);
+        var legacy = await aws.FindFirewallAsync("demo-fw", Ct);
+        Assert.Equal(legacyId, legacy!.Id);
+
+        var server = await aws.CreateServerAsync(AwsTestBed.Spec("demo-1", network, legacy), Ct);
+        var state = bed.Emulator.Inspect();
+        var groupId = Assert.Single(state.Instances[server.Id].SecurityGroupIds);
+        Assert.NotEqual(legacyId, groupId);
+        Assert.Equal((network.Id, "demo-fw"), (state.SecurityGroups[groupId].VpcId, state.SecurityGroups[groupId].GroupName));
+        Assert.Single(state.SecurityGroups[groupId].Ingress);
+        Assert.Equal(groupId, (await aws.FindFirewallAsync("demo-fw", Ct))!.Id); // the network's group wins now
     }
 }

@@ -38,13 +38,14 @@ internal sealed class AwsTestBed : IAsyncDisposable
     public static readonly RetryOptions FastRetry = new(8, TimeSpan.Zero, TimeSpan.Zero, false);
 
     public static async Task<AwsTestBed> StartAsync(double faultRate = 0, int seed = 1, int pageSize = 100,
-        TimeSpan? bootTime = null, string? stateDirectory = null, string accessKey = AccessKey, RetryOptions? retry = null)
+        TimeSpan? bootTime = null, string? stateDirectory = null, string accessKey = AccessKey, RetryOptions? retry = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var time = new SteppingTimeProvider();
         var options = new EmulatorOptions
         {
             FaultRate = faultRate, Seed = seed, Time = time, ServerBootTime = bootTime ?? TimeSpan.FromSeconds(30),
-            StateDirectory = stateDirectory,
+            StateDirectory = stateDirectory, Settings = settings ?? new Dictionary<string, string>(),
         };
         var emulator = new Ec2Emulator(options);
         var host = await EmulatorHost.StartAsync(emulator, options);

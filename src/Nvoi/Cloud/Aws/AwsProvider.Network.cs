@@ -27,23 +27,23 @@ public sealed partial class AwsProvider
                 async t => (await _ec2.CreateSubnetAsync(new CreateSubnetRequest
                 {
                     VpcId = vpc.VpcId, CidrBlock = SubnetCidr, AvailabilityZone = DefaultZone,
-                    TagSpecifications = NameTags(ResourceType.Subnet, name),
+                    TagSpecifications = NameTags(ResourceType.Subnet, name + "-subnet"),
                 }, t)).Subnet,
                 t => FindSubnetAsync(vpc.VpcId, name, t), ct).ConfigureAwait(false);
         if (subnet.MapPublicIpOnLaunch != true)
             await _calls.Ensure(t => _ec2.ModifySubnetAttributeAsync(new ModifySubnetAttributeRequest { SubnetId = subnet.SubnetId, MapPublicIpOnLaunch = true }, t), ct).ConfigureAwait(false);
 
-        var igw = await FindGatewayAsync(name, ct).ConfigureAwait(false)
+        var igw = await FindGatewayAsync(vpc.VpcId, name, ct).ConfigureAwait(false)
             ?? await _calls.CreateOnceAsync(
-                async t => (await _ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest { TagSpecifications = NameTags(ResourceType.InternetGateway, name) }, t)).InternetGateway,
-                t => FindGatewayAsync(name, t), ct).ConfigureAwait(false);
+                async t => (await _ec2.CreateInternetGatewayAsync(new CreateInternetGatewayRequest { TagSpecifications = NameTags(ResourceType.InternetGateway, name + "-igw") }, t)).InternetGateway,
+                t => FindGatewayAsync(vpc.VpcId, name, t), ct).ConfigureAwait(false);
         if (igw.Attachments?.Any(a => a.VpcId == vpc.VpcId) != true)
             await _calls.Ensure(t => _ec2.AttachInternetGatewayAsync(new AttachInternetGatewayRequest { InternetGatewayId = igw.InternetGatewayId, VpcId = vpc.VpcId }, t),
                 ct, "Resource.AlreadyAssociated").ConfigureAwait(false);
 
         var table = await FindRouteTableAsync(vpc.VpcId, name, ct).ConfigureAwait(false)
             ?? await _calls.CreateOnceAsync(
-                async t => (await _ec2.CreateRouteTableAsync(new CreateRouteTableRequest { VpcId = vpc.VpcId, TagSpecifications = NameTags(ResourceType.RouteTable, name) }, t)).RouteTable,
+                async t => (await _ec2.CreateRouteTableAsync(new CreateRouteTableRequest { VpcId = vpc.VpcId, TagSpecifications = NameTags(ResourceType.RouteTable, name + "-rtb") }, t)).RouteTable,
                 t => FindRouteTableAsync(vpc.VpcId, name, t), ct).ConfigureAwait(false);
         if (table.Routes?.Any(r => r.DestinationCidrBlock == "0.0.0.0/0" && r.GatewayId == igw.InternetGatewayId) != true)
             await _calls.Ensure(t => _ec2.CreateRouteAsync(new CreateRouteRequest
@@ -115,23 +115,41 @@ public sealed partial class AwsProvider
         (await _calls.Read(t => _ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [F("tag:Name", name)] }, t), ct).ConfigureAwait(false))
         .Vpcs?.FirstOrDefault();
 
+    /// <summary>The VPC's 10.0.1.0/24 subnet (tagged "NAME-subnet", as 0.2.0 did; found by range so older ones are adopted).</summary>
     private async Task<Subnet?> FindSubnetAsync(string vpcId, string name, CancellationToken ct) =>
-        (await _calls.Read(t => _ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [F("vpc-id", vpcId), F("tag:Name", name)] }, t), ct).ConfigureAwait(false))
+        (await _calls.Read(t => _ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [F("vpc-id", vpcId), F("cidr-block", SubnetCidr)] }, t), ct).ConfigureAwait(false))
         .Subnets?.FirstOrDefault();
 
-    private async Task<InternetGateway?> FindGatewayAsync(string name, CancellationToken ct) =>
-        (await _calls.Read(t => _ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = [F("tag:Name", name)] }, t), ct).ConfigureAwait(false))
-        .InternetGateways?.FirstOrDefault();
+    /// <summary>The gateway attached to the VPC, else a detached one tagged "NAME-igw" left by an interrupted run.</summary>
+    private async Task<InternetGateway?> FindGatewayAsync(string vpcId, string name, CancellationToken ct)
+    {
+        var attached = await _calls.Read(t => _ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = [F("attachment.vpc-id", vpcId)] }, t), ct).ConfigureAwait(false);
+        if (attached.InternetGateways?.FirstOrDefault() is { } igw) return igw;
+        var tagged = await _calls.Read(t => _ec2.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = [F("tag:Name", name + "-igw")] }, t), ct).ConfigureAwait(false);
+        return tagged.InternetGateways?.FirstOrDefault(g => g.Attachments is not { Count: > 0 });
+    }
 
     private async Task<RouteTable?> FindRouteTableAsync(string vpcId, string name, CancellationToken ct) =>
-        (await _calls.Read(t => _ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = [F("vpc-id", vpcId), F("tag:Name", name)] }, t), ct).ConfigureAwait(false))
+        (await _calls.Read(t => _ec2.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = [F("vpc-id", vpcId), F("tag:Name", name + "-rtb")] }, t), ct).ConfigureAwait(false))
         .RouteTables?.FirstOrDefault();
 
     // Firewall: a security group in the network's VPC, inbound TCP 22 only.
 
+    /// <summary>
+    /// The security group with that name. nvoi 0.2.0 created it in the default VPC: when groups of
+    /// that name exist in several VPCs, one outside the default VPC wins.
+    /// </summary>
     public async Task<FirewallInfo?> FindFirewallAsync(string name, CancellationToken ct)
     {
-        var group = await FindGroupAsync(name, null, ct).ConfigureAwait(false);
+        var groups = (await _calls.Read(t => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [F("group-name", name)] }, t), ct)
+            .ConfigureAwait(false)).SecurityGroups ?? [];
+        if (groups.Count > 1)
+        {
+            var defaults = (await _calls.Read(t => _ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [F("is-default", "true")] }, t), ct)
+                .ConfigureAwait(false)).Vpcs?.Select(v => v.VpcId).ToHashSet() ?? [];
+            groups = [.. groups.OrderBy(g => defaults.Contains(g.VpcId) ? 1 : 0)];
+        }
+        var group = groups.FirstOrDefault();
         return group is null ? null : new FirewallInfo(group.GroupId, name);
     }
 
@@ -144,7 +162,7 @@ public sealed partial class AwsProvider
                 {
                     await _ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
                     {
-                        GroupName = name, Description = $"nvoi {name}: SSH only", VpcId = network.Id,
+                        GroupName = name, Description = "Managed by nvoi", VpcId = network.Id,
                         TagSpecifications = NameTags(ResourceType.SecurityGroup, name),
                     }, t).ConfigureAwait(false);
                     return await FindGroupAsync(name, network.Id, t).ConfigureAwait(false)

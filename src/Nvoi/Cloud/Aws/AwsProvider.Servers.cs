@@ -31,6 +31,7 @@ public sealed partial class AwsProvider
         var subnetId = spec.Network.SubnetId
             ?? (await FindSubnetAsync(spec.Network.Id, spec.Network.Name, ct).ConfigureAwait(false))?.SubnetId
             ?? throw new CloudApiException(ProviderName, 0, null, $"network {spec.Network.Name} has no subnet; create the network first");
+        var groupId = await SecurityGroupInNetworkAsync(spec.Firewall, spec.Network, ct).ConfigureAwait(false);
         var architecture = await GetArchitectureAsync(spec.ServerType, ct).ConfigureAwait(false);
         var imageId = await FindUbuntuImageAsync(architecture, ct).ConfigureAwait(false);
         var request = new RunInstancesRequest
@@ -41,13 +42,24 @@ public sealed partial class AwsProvider
             MaxCount = 1,
             UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes(spec.UserData)),
             SubnetId = subnetId,
-            SecurityGroupIds = [spec.Firewall.Id],
+            SecurityGroupIds = [groupId],
             TagSpecifications = NameTags(ResourceType.Instance, spec.Name, spec.Labels),
             ClientToken = Guid.NewGuid().ToString("N"),
         };
         // Same token on every attempt: EC2 returns the instance of the first one.
         var response = await _calls.Read(t => _ec2.RunInstancesAsync(request, t), ct).ConfigureAwait(false);
         return ToServer(response.Reservation.Instances[0]);
+    }
+
+    /// <summary>
+    /// The firewall's group when it is in the network's VPC; otherwise (a 0.2.0 group in the default
+    /// VPC, which EC2 would refuse for this subnet) the group of that name in the network's VPC, created if needed.
+    /// </summary>
+    private async Task<string> SecurityGroupInNetworkAsync(FirewallInfo firewall, NetworkInfo network, CancellationToken ct)
+    {
+        var groups = await _calls.Read(t => _ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [F("group-id", firewall.Id)] }, t), ct).ConfigureAwait(false);
+        if (groups.SecurityGroups?.FirstOrDefault()?.VpcId == network.Id) return firewall.Id;
+        return (await CreateFirewallAsync(firewall.Name, network, ct).ConfigureAwait(false)).Id;
     }
 
     /// <summary>ami id of the newest ubuntu-noble-24.04 server image owned by Canonical.</summary>
