@@ -53,6 +53,23 @@ public sealed class AwsVolumeTests
     }
 
     [Fact]
+    public async Task Parallel_creates_and_attaches_get_distinct_devices()
+    {
+        await using var bed = await AwsTestBed.StartAsync(bootTime: TimeSpan.FromSeconds(10));
+        var aws = bed.Provider;
+        var network = await aws.CreateNetworkAsync("net", "us-east-1", Ct);
+        var firewall = await aws.CreateFirewallAsync("fw", network, Ct);
+        var servers = await Task.WhenAll(Enumerable.Range(1, 3).Select(async i =>
+            await aws.WaitForServerRunningAsync((await aws.CreateServerAsync(AwsTestBed.Spec($"w{i}", network, firewall), Ct)).Id, TimeSpan.FromMinutes(2), Ct)));
+        Assert.Equal(3, servers.Select(s => s.PrivateIPv4).Distinct().Count());
+        var volumes = await Task.WhenAll(Enumerable.Range(1, 4).Select(i =>
+            aws.CreateVolumeAsync(new VolumeSpec($"v{i}", 10, servers[0].Location, new Dictionary<string, string>()), Ct)));
+        await Task.WhenAll(volumes.Select(v => aws.AttachVolumeAsync(v, servers[0], Ct)));
+        var devices = bed.Emulator.Inspect().Volumes.Values.Select(v => v.Device).Order().ToList();
+        Assert.Equal(["/dev/sdf", "/dev/sdg", "/dev/sdh", "/dev/sdi"], devices);
+    }
+
+    [Fact]
     public async Task Xen_instances_see_the_volume_as_xvd()
     {
         await using var bed = await AwsTestBed.StartAsync(bootTime: TimeSpan.Zero);

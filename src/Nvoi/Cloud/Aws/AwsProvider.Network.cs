@@ -157,7 +157,23 @@ public sealed partial class AwsProvider
     public async Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo network, CancellationToken ct)
     {
         var group = await FindGroupAsync(name, network.Id, ct).ConfigureAwait(false)
-            ?? await _calls.CreateOnceAsync<SecurityGroup>(
+            ?? await CreateGroupAsync(name, network, ct).ConfigureAwait(false);
+        var hasSsh = group.IpPermissions?.Any(p => p.IpProtocol == "tcp" && p.FromPort == 22 && p.ToPort == 22
+            && p.Ipv4Ranges?.Any(r => r.CidrIp == "0.0.0.0/0") == true) == true;
+        if (!hasSsh)
+            await _calls.Ensure(t => _ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+            {
+                GroupId = group.GroupId,
+                IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0", Description = "SSH" }] }],
+            }, t), ct, "InvalidPermission.Duplicate").ConfigureAwait(false);
+        return new FirewallInfo(group.GroupId, name);
+    }
+
+    private async Task<SecurityGroup> CreateGroupAsync(string name, NetworkInfo network, CancellationToken ct)
+    {
+        try
+        {
+            return await _calls.CreateOnceAsync<SecurityGroup>(
                 async t =>
                 {
                     await _ec2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest
@@ -169,15 +185,14 @@ public sealed partial class AwsProvider
                         ?? throw new CloudApiException(ProviderName, 0, null, $"security group {name} vanished after it was created");
                 },
                 t => FindGroupAsync(name, network.Id, t), ct).ConfigureAwait(false);
-        var hasSsh = group.IpPermissions?.Any(p => p.IpProtocol == "tcp" && p.FromPort == 22 && p.ToPort == 22
-            && p.Ipv4Ranges?.Any(r => r.CidrIp == "0.0.0.0/0") == true) == true;
-        if (!hasSsh)
-            await _calls.Ensure(t => _ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
-            {
-                GroupId = group.GroupId,
-                IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0", Description = "SSH" }] }],
-            }, t), ct, "InvalidPermission.Duplicate").ConfigureAwait(false);
-        return new FirewallInfo(group.GroupId, name);
+        }
+        catch (CloudApiException e) when (e.Code == "InvalidGroup.Duplicate")
+        {
+            // Someone created it in between: use theirs.
+            var theirs = await FindGroupAsync(name, network.Id, ct).ConfigureAwait(false);
+            if (theirs is null) throw;
+            return theirs;
+        }
     }
 
     public async Task DeleteFirewallAsync(FirewallInfo firewall, CancellationToken ct) =>

@@ -51,8 +51,18 @@ public sealed partial class AwsProvider
     private bool IsZone(string location) =>
         location.Length == _region.Length + 1 && location.StartsWith(_region, StringComparison.Ordinal) && char.IsAsciiLetterLower(location[^1]);
 
+    /// <summary>Attaches are serialised so parallel ones do not pick the same free device name.</summary>
+    private readonly SemaphoreSlim _attachLock = new(1, 1);
+
     /// <summary>Attaches at the first free /dev/sdf../dev/sdp and waits until attached; returns the device path the host sees.</summary>
     public async Task<VolumeInfo> AttachVolumeAsync(VolumeInfo volume, ServerInfo server, CancellationToken ct)
+    {
+        await _attachLock.WaitAsync(ct).ConfigureAwait(false);
+        try { return await AttachLockedAsync(volume, server, ct).ConfigureAwait(false); }
+        finally { _attachLock.Release(); }
+    }
+
+    private async Task<VolumeInfo> AttachLockedAsync(VolumeInfo volume, ServerInfo server, CancellationToken ct)
     {
         var current = await DescribeVolumeAsync(volume.Id, ct).ConfigureAwait(false)
             ?? throw new CloudApiException(ProviderName, 400, "InvalidVolume.NotFound", $"volume {volume.Name} ({volume.Id}) does not exist");
