@@ -10,5 +10,6 @@ public static class SandboxEmulators
         new Hetzner.HetznerEmulator(options),
         new Cloudflare.CloudflareEmulator(options),
         new Scaleway.ScalewayEmulator(options),
+        new Aws.Ec2Emulator(options),
     ];
 }
