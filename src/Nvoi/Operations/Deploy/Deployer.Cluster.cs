@@ -1,0 +1,200 @@
+using k8s;
+using k8s.Models;
+using Nvoi.Build;
+using Nvoi.Cloud;
+using Nvoi.Cluster;
+using Nvoi.Configuration;
+using Nvoi.Hosts;
+using Nvoi.Operations.Progress;
+using Nvoi.Remote;
+
+namespace Nvoi.Operations.Deploy;
+
+/// <summary>The cluster's API through a forward from the master: closed with the run.</summary>
+public sealed class ClusterAccess(IKubernetes client, IPortForward forward) : IAsyncDisposable
+{
+    public IKubernetes Client => client;
+
+    public async ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        await forward.DisposeAsync();
+    }
+}
+
+public sealed partial class Deployer
+{
+    /// <summary>k3s on the master, then every worker joining at once; the API forwarded; nodes labelled by group.</summary>
+    private async Task<ClusterAccess> EnsureClusterAsync(IReadOnlyDictionary<string, ServerInfo> servers, CancellationToken ct)
+    {
+        var master = servers[_desired.Master.Name];
+        var masterHost = _world.Host(master);
+        await _steps.RunAsync("k3s", null, $"k3s {K3s.Version}", async () =>
+        {
+            await _steps.RunAsync($"k3s:{master.Name}", "k3s", $"{master.Name} (server)", async () =>
+            {
+                if (await ServerSetup.IsK3sActiveAsync(masterHost, ct)) return "active";
+                await ServerSetup.InstallK3sServerAsync(masterHost, new K3sServer(PrivateIp(master), master.Name, K3s.Version), ct);
+                return "installed";
+            });
+            var workers = _desired.Servers.Where(s => !s.IsMaster).ToList();
+            if (workers.Count > 0)
+            {
+                var token = await ServerSetup.ReadNodeTokenAsync(masterHost, ct);
+                await Task.WhenAll(workers.Select(w => _steps.RunAsync($"k3s:{w.Name}", "k3s", $"{w.Name} (agent)", async () =>
+                {
+                    var server = servers[w.Name];
+                    var host = _world.Host(server);
+                    if (await ServerSetup.IsK3sActiveAsync(host, ct)) return "active";
+                    await ServerSetup.JoinK3sAgentAsync(host, new K3sAgent(PrivateIp(master), token, PrivateIp(server), server.Name, K3s.Version), ct);
+                    return "joined";
+                })));
+            }
+            return null;
+        });
+        var access = await OpenClusterAsync(masterHost, ct);
+        await _steps.RunAsync("nodes", null, "Label nodes by server group", async () =>
+        {
+            foreach (var server in _desired.Servers)
+                await LabelNodeAsync(access.Client, server.Name, server.Group, ct);
+            return $"{_desired.Servers.Count} labelled";
+        });
+        return access;
+    }
+
+    private static string PrivateIp(ServerInfo server) =>
+        server.PrivateIPv4 ?? throw new NvoiException($"server {server.Name} has no private IPv4 address yet; run the deploy again");
+
+    private async Task<ClusterAccess> OpenClusterAsync(IRemoteHost masterHost, CancellationToken ct)
+    {
+        var kubeconfig = await ServerSetup.ReadKubeconfigAsync(masterHost, ct);
+        var forward = await masterHost.ForwardLocalPortAsync("127.0.0.1", 6443, ct);
+        return new ClusterAccess(_world.Kubernetes(kubeconfig, forward), forward);
+    }
+
+    private async Task LabelNodeAsync(IKubernetes client, string node, string group, CancellationToken ct)
+    {
+        var deadline = _world.Time.GetUtcNow() + _options.RolloutTimeout;
+        var patch = new V1Patch(new { metadata = new { labels = new Dictionary<string, string> { [Names.NodeLabel] = group } } }, V1Patch.PatchType.MergePatch);
+        while (true)
+        {
+            try
+            {
+                await client.CoreV1.PatchNodeAsync(patch, node, cancellationToken: ct);
+                return;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                if (_world.Time.GetUtcNow() >= deadline)
+                    throw new NvoiException($"node {node} did not register with the cluster within {_options.RolloutTimeout.TotalMinutes:0} minutes");
+                await Task.Delay(TimeSpan.FromSeconds(2), _world.Time, ct);
+            }
+        }
+    }
+
+    private async Task<bool> AcquireLockAsync(IRemoteHost master, CancellationToken ct)
+    {
+        await _steps.RunAsync("lock", null, "Take the deploy lock", async () =>
+        {
+            var info = new LockInfo(_options.Holder, _world.Time.GetUtcNow(), _options.NvoiVersion);
+            var result = await ServerSetup.AcquireDeployLockAsync(master, _desired.Names.DeployLockPath, info, _options.LockStaleAfter, ct);
+            if (result.HeldBy is { } holder)
+                throw new DeployLockedException(holder, _world.Time.GetUtcNow());
+            return "taken";
+        });
+        return true;
+    }
+
+    private async Task ReleaseLockAsync(IRemoteHost master)
+    {
+        // Released even when the deploy was cancelled.
+        await _steps.RunAsync("unlock", null, "Release the deploy lock", async () =>
+        {
+            await ServerSetup.ReleaseDeployLockAsync(master, _desired.Names.DeployLockPath, CancellationToken.None);
+            return "released";
+        });
+    }
+
+    /// <summary>The build context's digest: when the running app was built from the same, nothing is rebuilt.</summary>
+    private Task<string> PrepareImageAsync(CancellationToken ct) =>
+        Task.Run(() => BuildContext.Digest(_options.WorkingDirectory, DockerfilePath), ct);
+
+    private string DockerfilePath => _options.DockerfilePath ?? Path.Combine(_options.WorkingDirectory, "Dockerfile");
+
+    private async Task ApplyWorkloadsAsync(ClusterAccess cluster, IRemoteHost master, string sourceDigest,
+        IReadOnlyDictionary<string, string> tunnelTokens, CancellationToken ct)
+    {
+        var client = cluster.Client;
+        var applier = new Applier(client);
+        var watcher = new RolloutWatcher(client, _world.Time);
+
+        // The registry first: the image is pushed into it.
+        var platform = ClusterState.Build(_config, "pending", sourceDigest, tunnelTokens).Platform;
+        await _steps.RunAsync("registry", null, $"Registry {Names.RegistryName} (NodePort {Names.RegistryPort})", async () =>
+        {
+            await applier.ApplyAllAsync(platform, ct: ct);
+            await watcher.WaitForDeploymentAsync(Names.RegistryName, _options.RolloutTimeout, ct);
+            return "ready";
+        });
+
+        var image = await _steps.RunAsync("image", null, $"Image {_desired.Names.Prefix}", async () =>
+        {
+            var live = await LiveAppImageAsync(client, ct);
+            if (live is not null && live.Value.Digest == sourceDigest)
+                return new StepOutcome<string>(live.Value.Image, "unchanged: not rebuilt");
+            var arch = await _world.Cloud.GetArchitectureAsync(_desired.Master.ServerType, ct);
+            await using var registry = await master.ForwardLocalPortAsync("127.0.0.1", Names.RegistryPort, ct);
+            var built = await _world.ImageBuilder.BuildAndPushAsync(new BuildRequest
+            {
+                ContextDirectory = _options.WorkingDirectory,
+                DockerfilePath = DockerfilePath,
+                Platform = arch == CpuArchitecture.Arm64 ? "linux/arm64" : "linux/amd64",
+                ImageName = _desired.Names.Prefix,
+                Tag = _world.Time.GetUtcNow().ToString("yyyyMMddHHmmss"),
+                RegistryHostPort = $"{registry.LocalHost}:{registry.LocalPort}",
+            }, _steps.Sink, "image", ct);
+            return new StepOutcome<string>(built.ClusterImage, "built and pushed");
+        });
+
+        var manifests = ClusterState.Build(_config, image, sourceDigest, tunnelTokens);
+        await _steps.RunAsync("workloads", null, "Apply workloads", async () =>
+        {
+            var deployer = new ClusterDeployer(applier, watcher) { Timeout = _options.RolloutTimeout };
+            var pruned = await deployer.DeployAsync(_desired.Names.App, manifests, s => _steps.Message("workloads", s, MessageLevel.Detail), ct);
+            return pruned.Count == 0 ? "applied" : $"applied; removed {string.Join(", ", pruned)}";
+        });
+    }
+
+    /// <summary>The image and source digest of the running app, from any of its Deployments.</summary>
+    private async Task<(string Image, string Digest)?> LiveAppImageAsync(IKubernetes client, CancellationToken ct)
+    {
+        foreach (var service in _config.Application.App.Keys)
+        {
+            try
+            {
+                var d = await client.AppsV1.ReadNamespacedDeploymentAsync(_desired.Names.AppDeployment(service), ClusterLabels.Namespace, cancellationToken: ct);
+                if (d.Metadata.Annotations?.TryGetValue(ClusterState.SourceDigestAnnotation, out var digest) == true)
+                    return (d.Spec.Template.Spec.Containers[0].Image, digest);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }
+        }
+        return null;
+    }
+
+    private Task PruneImagesAsync(IRemoteHost master, CancellationToken ct) =>
+        _steps.RunAsync("prune-images", null, $"Keep the {_config.Application.KeepCountValue} newest images", async () =>
+        {
+            var removed = await ServerSetup.PruneImagesAsync(master, $"localhost:{Names.RegistryPort}/{_desired.Names.Prefix}", _config.Application.KeepCountValue, ct);
+            return removed == 0 ? "nothing to remove" : $"{removed} removed";
+        });
+}
+
+/// <summary>Another deploy holds the lock.</summary>
+public sealed class DeployLockedException(LockInfo holder, DateTimeOffset now) : NvoiException(
+    $"another deploy holds the lock: {holder.Holder} since {holder.Since:u} ({Age(now - holder.Since)} ago, nvoi {holder.Version}). " +
+    "If that deploy is dead, run `nvoi unlock`.")
+{
+    public LockInfo Holder => holder;
+
+    private static string Age(TimeSpan t) => t.TotalMinutes < 1 ? $"{t.TotalSeconds:0}s" : t.TotalHours < 1 ? $"{t.TotalMinutes:0}m" : $"{t.TotalHours:0.0}h";
+}

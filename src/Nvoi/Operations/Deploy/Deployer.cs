@@ -1,0 +1,90 @@
+using Nvoi.Cloud;
+using Nvoi.Configuration;
+using Nvoi.Operations.Progress;
+using Nvoi.Remote;
+
+namespace Nvoi.Operations.Deploy;
+
+/// <summary>
+/// `nvoi plan` and `nvoi deploy`: observe live state by name, plan desired against live, apply
+/// the plan with independent work in parallel. Every step finds before it creates, so a deploy
+/// that died anywhere is finished by running it again.
+/// </summary>
+public sealed partial class Deployer
+{
+    private readonly DeployConfig _config;
+    private readonly IWorld _world;
+    private readonly DeployOptions _options;
+    private readonly StepRunner _steps;
+    private readonly DesiredState _desired;
+
+    public Deployer(DeployConfig config, IWorld world, IProgressSink progress, DeployOptions options)
+    {
+        _config = config;
+        _world = world;
+        _options = options;
+        _steps = new StepRunner(progress, world.Time);
+        _desired = new DesiredState(config);
+    }
+
+    public DesiredState Desired => _desired;
+
+    /// <summary>Reads everything and returns the plan; changes nothing.</summary>
+    public async Task<Plan> PlanAsync(CancellationToken ct)
+    {
+        var live = await _steps.RunAsync("observe", null, "Read live state", async () =>
+            new StepOutcome<LiveState>(await new Observer(_world).ObserveAsync(_desired, ct), null));
+        var cluster = await ObserveClusterAsync(live, ct);
+        var plan = DeployPlanner.Plan(_desired, live, cluster);
+        _steps.Report(new PlanComputed(plan));
+        return plan;
+    }
+
+    /// <summary>Validates the provider settings against its API (credentials, server types, locations).</summary>
+    public Task ValidateProviderAsync(CancellationToken ct) =>
+        _steps.RunAsync("validate", null, $"Check {_world.Cloud.Name} credentials, server types and locations", async () =>
+        {
+            await _world.Cloud.ValidateCredentialsAsync(ct);
+            foreach (var location in _desired.Servers.Select(s => s.Location).Distinct())
+                await _world.Cloud.ValidateLocationAsync(location, ct);
+            foreach (var (type, location) in _desired.Servers.Select(s => (s.ServerType, s.Location)).Distinct())
+                await _world.Cloud.ValidateServerTypeAsync(type, location, ct);
+            return "ok";
+        });
+
+    /// <summary>Applies the deploy; returns the public URLs.</summary>
+    public async Task<IReadOnlyList<string>> DeployAsync(CancellationToken ct)
+    {
+        // Independent from the servers: Cloudflare tunnels and the image build start at once.
+        var tunnels = EnsureTunnelsAsync(ct);
+        var build = PrepareImageAsync(ct);
+
+        var network = await EnsureNetworkAsync(ct);
+        var servers = await EnsureServersAsync(network, ct);
+        var master = servers[_desired.Master.Name];
+        var masterHost = _world.Host(master);
+
+        var lockTaken = await AcquireLockAsync(masterHost, ct);
+        try
+        {
+            var volumes = EnsureVolumesAsync(servers, ct);
+            var cluster = await EnsureClusterAsync(servers, ct);
+            await volumes;
+            await using (cluster)
+            {
+                var tokens = await tunnels;
+                var image = await build;
+                await ApplyWorkloadsAsync(cluster, masterHost, image, tokens, ct);
+                await VerifyAsync(ct);
+                await PruneImagesAsync(masterHost, ct);
+            }
+        }
+        finally
+        {
+            if (lockTaken) await ReleaseLockAsync(masterHost);
+        }
+        var urls = _desired.Urls.ToList();
+        _steps.Report(new RunCompleted(urls));
+        return urls;
+    }
+}
