@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Nvoi.Cli.Hosting;
+using Nvoi.Cli.Rendering;
+using Nvoi.Operations.Deploy;
 
 namespace Nvoi.Cli.Commands;
 
@@ -10,25 +12,54 @@ internal sealed class DeployCommand : Command
         Description = "Dockerfile to build (default: ./Dockerfile in the working directory).",
         HelpName = "path",
     };
+    private static readonly Option<bool> SandboxOption = SharedOptions.Sandbox();
+    private static readonly Option<bool> YesOption = SharedOptions.Yes();
 
     public DeployCommand(CliHost host) : base("deploy",
         "Provision servers, build and push the image, and roll out the app. Shows the plan first; safe to run again after any failure.")
     {
         Options.Add(DockerfilePath);
-        Options.Add(SharedOptions.Sandbox());
-        Options.Add(SharedOptions.Yes());
+        Options.Add(SandboxOption);
+        Options.Add(YesOption);
         Options.Add(SharedOptions.ConfigDir());
-        CommandRunner.BindNotAvailable(this, host, "the deploy engine arrives with the deploy issue.");
+        CommandRunner.Bind(this, host, async (ctx, ct) =>
+        {
+            await using var session = DeploySession.Open(ctx, ctx.Parse.GetValue(SandboxOption));
+            var sink = ProgressRenderers.Create(ctx.Output, host.Time);
+            try
+            {
+                var deployer = new Deployer(session.Config, session.World, sink, session.Options(ctx.Parse.GetValue(DockerfilePath)));
+                await deployer.ValidateProviderAsync(ct);
+                var plan = await deployer.PlanAsync(ct);
+                if (plan.HasDestructive && !Confirm.Destructive(ctx, plan, ctx.Parse.GetValue(YesOption)))
+                    return ExitCodes.Cancelled;
+                await deployer.DeployAsync(ct);
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                (sink as IDisposable)?.Dispose();
+            }
+        });
     }
 }
 
 internal sealed class PlanCommand : Command
 {
+    private static readonly Option<bool> SandboxOption = SharedOptions.Sandbox();
+
     public PlanCommand(CliHost host) : base("plan",
         "Show what deploy would create, update or delete, with reasons, and change nothing. --json prints {\"actions\": [...]}.")
     {
-        Options.Add(SharedOptions.Sandbox());
-        CommandRunner.BindNotAvailable(this, host, "the plan engine arrives with the deploy issue.");
+        Options.Add(SandboxOption);
+        CommandRunner.Bind(this, host, async (ctx, ct) =>
+        {
+            await using var session = DeploySession.Open(ctx, ctx.Parse.GetValue(SandboxOption));
+            var deployer = new Deployer(session.Config, session.World, Nvoi.Operations.Progress.NullProgressSink.Instance, session.Options());
+            var plan = await deployer.PlanAsync(ct);
+            PlanPrinter.Print(ctx.Output, plan);
+            return ExitCodes.Success;
+        });
     }
 }
 
