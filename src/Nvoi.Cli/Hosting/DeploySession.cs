@@ -28,7 +28,7 @@ internal sealed class DeploySession : IAsyncDisposable
         Config = config;
         Sandbox = sandbox;
         World = sandbox
-            ? SandboxWorld.Open(config, SandboxDirectory(ctx), ctx.Host.Time)
+            ? SandboxWorld.OpenAsync(config, SandboxDirectory(ctx), ctx.Host.Time).GetAwaiter().GetResult()
             : new RealWorld(config, ctx.Host.Time, retrust, (server, key) => _ = PinAsync(server, key));
     }
 

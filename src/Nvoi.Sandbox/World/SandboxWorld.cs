@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+using Nvoi.Build;
+using Nvoi.Cloud;
+using Nvoi.Cloud.Aws;
+using Nvoi.Cloud.Hetzner;
+using Nvoi.Cloud.Scaleway;
+using Nvoi.Cluster;
+using Nvoi.Configuration;
+using Nvoi.Dns;
+using Nvoi.Operations;
+using Nvoi.Remote;
+using Nvoi.Sandbox.Emulation;
+using Nvoi.Sandbox.Hosts;
+using Nvoi.Sandbox.Kubernetes;
+
+namespace Nvoi.Sandbox.World;
+
+/// <summary>Latencies of the sandbox (zero by default; realistic ones for benchmarks).</summary>
+public sealed record SandboxSettings
+{
+    public TimeSpan ApiLatency { get; init; }
+    public TimeSpan ServerBootTime { get; init; }
+    public double FaultRate { get; init; }
+    public int Seed { get; init; } = 1;
+    /// <summary>Extra emulator settings (e.g. kubernetes.crashloop_images).</summary>
+    public IReadOnlyDictionary<string, string> Emulator { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// The whole world on this machine: the provider's and Cloudflare's emulators, simulated servers
+/// whose k3s is a Kubernetes emulator, and a simulated image build. State lives in one directory
+/// (.nvoi/sandbox/), so every command of a session sees the same world.
+/// </summary>
+public sealed class SandboxWorld : IWorld
+{
+    private readonly string _directory;
+    private readonly EmulatorOptions _options;
+    private readonly List<EmulatorHost> _emulators = [];
+    private readonly ConcurrentDictionary<string, SimulatedHost> _hosts = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<EmulatorHost>>> _clusters = new();
+
+    public bool IsSandbox => true;
+    public TimeProvider Time { get; }
+    public ICloudProvider Cloud { get; private set; } = null!;
+    public ICloudflare Cloudflare { get; private set; } = null!;
+    public IImageBuilder ImageBuilder { get; }
+
+    /// <summary>The compute and Cloudflare emulators' base URLs, by key.</summary>
+    public IReadOnlyDictionary<string, Uri> Endpoints => _emulators.ToDictionary(e => e.Emulator.Key, e => e.BaseUrl);
+
+    private SandboxWorld(string directory, TimeProvider time, EmulatorOptions options)
+    {
+        _directory = directory;
+        Time = time;
+        _options = options;
+        ImageBuilder = new SimulatedImageBuilder(OnImagePushed, time);
+    }
+
+    public static async Task<SandboxWorld> OpenAsync(DeployConfig config, string directory, TimeProvider time, SandboxSettings? settings = null)
+    {
+        settings ??= new SandboxSettings();
+        Directory.CreateDirectory(directory);
+        var app = config.Application;
+        var cf = app.DomainProvider!.Cloudflare!;
+        var zones = app.App.Values.Select(a => a.Domain).Where(d => !string.IsNullOrEmpty(d)).Distinct().ToList();
+        var emulatorSettings = new Dictionary<string, string>(settings.Emulator)
+        {
+            ["cloudflare.zones"] = string.Join(',', zones.Append("example.com").Distinct()),
+            ["cloudflare.account_id"] = cf.AccountId!,
+        };
+        var options = new EmulatorOptions
+        {
+            Latency = settings.ApiLatency,
+            ServerBootTime = settings.ServerBootTime,
+            FaultRate = settings.FaultRate,
+            Seed = settings.Seed,
+            StateDirectory = directory,
+            Time = time,
+            Settings = emulatorSettings,
+        };
+        var world = new SandboxWorld(directory, time, options);
+        try
+        {
+            var compute = await world.StartAsync(app.ComputeProvider switch
+            {
+                { Hetzner: not null } => new Hetzner.HetznerEmulator(options),
+                { Scaleway: not null } => new Scaleway.ScalewayEmulator(options),
+                { Aws: not null } => new Aws.Ec2Emulator(options),
+                _ => throw new NvoiException("no compute provider is configured"),
+            });
+            var cloudflare = await world.StartAsync(new Cloudflare.CloudflareEmulator(options));
+            world.Cloud = app.ComputeProvider switch
+            {
+                { Hetzner: { } h } => new HetznerCloudProvider(compute.BaseUrl, h.ApiToken!, new SocketsHttpHandler(), time),
+                { Scaleway: { } s } => new ScalewayProvider(compute.BaseUrl, s.SecretKey!, s.ProjectId!, s.ZoneValue, new SocketsHttpHandler(), time),
+                { Aws: { } a } => new AwsProvider(a.AccessKeyId!, a.SecretAccessKey!, a.Region!, compute.BaseUrl, time),
+                _ => throw new NvoiException("no compute provider is configured"),
+            };
+            world.Cloudflare = new CloudflareClient(new CloudflareSettings(cf.ApiToken!, cf.AccountId!) { BaseUrl = cloudflare.BaseUrl, Time = time });
+            return world;
+        }
+        catch
+        {
+            await world.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<EmulatorHost> StartAsync(IEmulator emulator)
+    {
+        var host = await EmulatorHost.StartAsync(emulator, _options);
+        _emulators.Add(host);
+        return host;
+    }
+
+    public IRemoteHost Host(ServerInfo server) => _hosts.GetOrAdd(server.Name, name => new SimulatedHost(
+        name,
+        Path.Combine(_directory, "hosts"),
+        () => AttachedDevices(server.Id),
+        (port, ct) => ForwardAsync(name, port, ct),
+        () => SandboxKubeconfig));
+
+    /// <summary>The simulated host of a server known by name only (day-two commands).</summary>
+    public SimulatedHost HostByName(string server) => (SimulatedHost)_hosts.GetOrAdd(server, name => new SimulatedHost(
+        name, Path.Combine(_directory, "hosts"), () => [], (port, ct) => ForwardAsync(name, port, ct), () => SandboxKubeconfig));
+
+    private const string SandboxKubeconfig = "# sandbox: the cluster API is a Kubernetes emulator reached through the forwarded port\n";
+
+    private IReadOnlyList<string> AttachedDevices(string serverId) =>
+        Cloud.ListVolumesAsync(CancellationToken.None).GetAwaiter().GetResult()
+            .Where(v => v.ServerId == serverId && v.DevicePath is not null)
+            .Select(v => v.DevicePath!)
+            .ToList();
+
+    /// <summary>6443 reaches the cluster's Kubernetes emulator (started on first use); other ports have nothing behind them.</summary>
+    private async Task<IPortForward> ForwardAsync(string server, int port, CancellationToken ct)
+    {
+        if (port != 6443) return new LoopbackForward(0);
+        var cluster = await ClusterAsync(server);
+        await RegisterNodesAsync(server, cluster, ct);
+        return new LoopbackForward(cluster.BaseUrl.Port);
+    }
+
+    private Task<EmulatorHost> ClusterAsync(string master) => _clusters.GetOrAdd(master, m => new Lazy<Task<EmulatorHost>>(async () =>
+    {
+        var options = _options with { StateDirectory = Path.Combine(_directory, "clusters", m) };
+        return await EmulatorHost.StartAsync(new KubernetesEmulator(options), options);
+    })).Value;
+
+    /// <summary>The simulated kubelets: every host whose k3s belongs to this master appears as a node.</summary>
+    private async Task RegisterNodesAsync(string master, EmulatorHost cluster, CancellationToken ct)
+    {
+        using var client = KubeClientFactory.ForUrl(cluster.BaseUrl);
+        var masterState = await HostByName(master).ReadStateAsync(ct);
+        if (masterState.K3s is null) return;
+        var dir = Path.Combine(_directory, "hosts");
+        var names = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.json").Select(Path.GetFileNameWithoutExtension) : [];
+        foreach (var name in names.OfType<string>())
+        {
+            var state = await HostByName(name).ReadStateAsync(ct);
+            var belongs = name == master || state.K3s is { Role: "agent" } k && k.ServerPrivateIp == masterState.K3s.PrivateIp;
+            if (state.K3s is null || !belongs) continue;
+            try
+            {
+                await client.CoreV1.CreateNodeAsync(new V1Node
+                {
+                    Metadata = new V1ObjectMeta { Name = state.K3s.NodeName },
+                    Status = new V1NodeStatus { Conditions = [new V1NodeCondition { Type = "Ready", Status = "True" }] },
+                }, cancellationToken: ct);
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict) { }
+        }
+    }
+
+    public IKubernetes Kubernetes(string kubeconfig, IPortForward apiForward) =>
+        KubeClientFactory.ForUrl(new Uri($"http://127.0.0.1:{apiForward.LocalPort}"));
+
+    private void OnImagePushed(BuiltImage image)
+    {
+        // The image lands in the masters' containerd, as a push to the in-cluster registry would.
+        foreach (var master in _clusters.Keys)
+            HostByName(master).UpdateStateAsync(s => s.Images.Add(image.ClusterImage)).GetAwaiter().GetResult();
+    }
+
+    /// <summary>DNS → tunnel → ingress → a ready Deployment: the path a request would take.</summary>
+    public async Task<UrlCheck> CheckUrlAsync(string hostname, CancellationToken ct)
+    {
+        var zone = await Cloudflare.FindZoneForHostnameAsync(hostname, ct);
+        if (zone is null) return new UrlCheck(false, "no Cloudflare zone");
+        var record = (await Cloudflare.ListDnsRecordsAsync(zone, hostname, ct)).FirstOrDefault(r => r.Type == "CNAME");
+        if (record is null) return new UrlCheck(false, "no DNS record");
+        var tunnelId = record.Content.Split('.')[0];
+        var config = await Cloudflare.GetTunnelConfigurationAsync(tunnelId, ct);
+        if (!config.Ingress.Any(r => r.Hostname == hostname)) return new UrlCheck(false, "the tunnel does not route it");
+        foreach (var cluster in _clusters.Values)
+        {
+            using var client = KubeClientFactory.ForUrl((await cluster.Value).BaseUrl);
+            var ingresses = await client.NetworkingV1.ListNamespacedIngressAsync(ClusterLabels.Namespace, cancellationToken: ct);
+            foreach (var ingress in ingresses.Items)
+                foreach (var rule in ingress.Spec.Rules ?? [])
+                {
+                    if (rule.Host != hostname) continue;
+                    var service = rule.Http.Paths[0].Backend.Service.Name;
+                    var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(service, ClusterLabels.Namespace, cancellationToken: ct);
+                    return (deployment.Status?.ReadyReplicas ?? 0) > 0
+                        ? new UrlCheck(true, "200 (simulated)")
+                        : new UrlCheck(false, "no ready pod (the error page would answer)");
+                }
+        }
+        return new UrlCheck(false, "no ingress for it");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        (Cloud as IDisposable)?.Dispose();
+        (Cloudflare as IDisposable)?.Dispose();
+        foreach (var cluster in _clusters.Values)
+            if (cluster.IsValueCreated) await (await cluster.Value).DisposeAsync();
+        foreach (var emulator in _emulators) await emulator.DisposeAsync();
+    }
+
+    private sealed record LoopbackForward(int LocalPort) : IPortForward
+    {
+        public string LocalHost => "127.0.0.1";
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
