@@ -25,24 +25,36 @@ public static partial class ManifestBuilder
     }
 
     /// <summary>The app container: image, command, ports, env from the app Secret, probes, resources, mounts.</summary>
-    internal static V1Container AppContainer(Names names, string service, AppService app, string image, IReadOnlyList<Mount> mounts, string containerName)
+    internal static V1Container AppContainer(Names names, string service, AppService app, IEnumerable<string> env, string image, IReadOnlyList<Mount> mounts, string containerName)
     {
         var container = new V1Container
         {
             Name = containerName,
             Image = image,
             Command = SplitCommand(app.Command),
-            EnvFrom = [new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = names.AppSecret } }],
-            Env = app.Env.Count == 0 ? null : app.Env.Keys.Order(StringComparer.Ordinal).Select(key => new V1EnvVar
-            {
-                Name = key,
-                ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = names.AppSecret, Key = ServiceEnvKey(service, key) } },
-            }).ToList(),
+            Env = AppEnvVars(names, service, app, env),
             Resources = DefaultResources(),
             VolumeMounts = mounts.Count == 0 ? null : mounts.Select(m => new V1VolumeMount { Name = m.Volume, MountPath = m.ContainerPath }).ToList(),
         };
         if (app.IsWeb) container.Ports = [new V1ContainerPort { ContainerPort = app.Port!.Value, Name = "http" }];
         return container;
+    }
+
+    /// <summary>
+    /// One secretKeyRef per variable (as 0.2.0): the shared keys the service does not override, then its own
+    /// keys from <c>svc.S.KEY</c>. Per-key refs keep other services' own env out of this container.
+    /// </summary>
+    internal static List<V1EnvVar> AppEnvVars(Names names, string service, AppService app, IEnumerable<string> sharedKeys)
+    {
+        V1EnvVar Ref(string name, string key) => new()
+        {
+            Name = name,
+            ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = names.AppSecret, Key = key } },
+        };
+        return sharedKeys.Where(k => !app.Env.ContainsKey(k)).Select(k => (Name: k, Key: k))
+            .Concat(app.Env.Keys.Select(k => (Name: k, Key: ServiceEnvKey(service, k))))
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .Select(p => Ref(p.Name, p.Key)).ToList();
     }
 
     internal static V1PodSpec AppPodSpec(V1Container container, AppService app, IReadOnlyList<Mount> mounts, string restartPolicy = "Always") => new()
@@ -53,10 +65,10 @@ public static partial class ManifestBuilder
         RestartPolicy = restartPolicy,
     };
 
-    public static V1Deployment AppDeployment(Names names, string service, AppService app, string image, IReadOnlyList<Mount> mounts, string envHash)
+    public static V1Deployment AppDeployment(Names names, string service, AppService app, IEnumerable<string> env, string image, IReadOnlyList<Mount> mounts, string envHash)
     {
         var label = names.AppPodLabel(service);
-        var container = AppContainer(names, service, app, image, mounts, app.IsWeb ? "app" : "worker");
+        var container = AppContainer(names, service, app, env, image, mounts, app.IsWeb ? "app" : "worker");
         (container.ReadinessProbe, container.LivenessProbe) = Probes(app);
         return new V1Deployment
         {
@@ -139,12 +151,12 @@ public static partial class ManifestBuilder
     /// The <c>pre_run_command</c> Job: the new image, the app's env and mounts, no retries. Its name carries the
     /// image tag, so each deploy runs it once and a re-run of the same deploy finds it done.
     /// </summary>
-    public static V1Job PreRunJob(Names names, string service, AppService app, string image, IReadOnlyList<Mount> mounts, string envHash)
+    public static V1Job PreRunJob(Names names, string service, AppService app, IEnumerable<string> env, string image, IReadOnlyList<Mount> mounts, string envHash)
     {
         var tag = image.Contains(':') ? image[(image.LastIndexOf(':') + 1)..] : envHash;
         var name = $"{names.AppDeployment(service)}-pre-run-{tag}".ToLowerInvariant();
         if (name.Length > Names.MaxDnsLabel) name = name[..Names.MaxDnsLabel].TrimEnd('-');
-        var container = AppContainer(names, service, app with { Port = null }, image, mounts, "pre-run");
+        var container = AppContainer(names, service, app with { Port = null }, env, image, mounts, "pre-run");
         container.Command = ["sh", "-c", app.PreRunCommand!];
         var labels = ClusterLabels.ForPods(names.App, $"{names.AppPodLabel(service)}-pre-run");
         return new V1Job

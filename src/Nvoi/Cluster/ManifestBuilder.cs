@@ -46,8 +46,8 @@ public static partial class ManifestBuilder
         {
             var mounts = AppMounts(names, config, name, app);
             if (!string.IsNullOrWhiteSpace(app.PreRunCommand))
-                result.PreRunJobs.Add(PreRunJob(names, name, app, inputs.Image, mounts, envHash));
-            result.Apps.Add(AppDeployment(names, name, app, inputs.Image, mounts, envHash));
+                result.PreRunJobs.Add(PreRunJob(names, name, app, inputs.AppEnv.Keys, inputs.Image, mounts, envHash));
+            result.Apps.Add(AppDeployment(names, name, app, inputs.AppEnv.Keys, inputs.Image, mounts, envHash));
             if (app.IsWeb)
             {
                 result.Apps.Add(AppServiceObject(names, name, app.Port!.Value));
