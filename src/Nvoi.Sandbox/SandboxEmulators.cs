@@ -8,5 +8,6 @@ public static class SandboxEmulators
     public static IReadOnlyList<IEmulator> Create(EmulatorOptions options) =>
     [
         // one line per emulator, e.g. new Hetzner.HetznerEmulator(options),
+        new Kubernetes.KubernetesEmulator(options),
     ];
 }
