@@ -69,7 +69,7 @@ public sealed partial class KubernetesEmulator
 
     private static void BumpGeneration(JsonObject? before, JsonObject after)
     {
-        var gen = before?["metadata"]?["generation"]?.GetValue<long>() ?? 1;
+        var gen = before?["metadata"]?["generation"] is JsonValue g && long.TryParse(g.ToJsonString(), out var v) ? v : 1;
         Meta(after)["generation"] = before is not null && !JsonNode.DeepEquals(before["spec"], after["spec"]) ? gen + 1 : gen;
     }
 

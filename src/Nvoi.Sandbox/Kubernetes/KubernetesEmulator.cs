@@ -96,7 +96,14 @@ public sealed partial class KubernetesEmulator : IEmulator
         Signal();
     }
 
-    public void MapRoutes(IEndpointRouteBuilder routes) => routes.Map("/{**path}", HandleAsync);
+    public void MapRoutes(IEndpointRouteBuilder routes) => routes.Map("/{**path}", async (HttpContext ctx) =>
+    {
+        try { await HandleAsync(ctx); }
+        catch (Exception e) when (e is not OperationCanceledException && !ctx.Response.HasStarted)
+        {
+            await WriteStatus(ctx, 500, "InternalError", $"sandbox error: {e.GetType().Name}: {e.Message}");
+        }
+    });
 
     public Task WriteErrorAsync(HttpContext context, int status, string code, string message) =>
         WriteStatus(context, status, code, message);

@@ -39,7 +39,7 @@ internal sealed partial class Workloads(KubeStore store, KubeSettings settings, 
     private static string Ns(JsonObject o) => o["metadata"]!["namespace"]!.ToString();
     private static string Name(JsonObject o) => o["metadata"]!["name"]!.ToString();
     private static string Uid(JsonObject o) => o["metadata"]!["uid"]!.ToString();
-    private static int Int(JsonNode? n, int fallback) => n is null ? fallback : n.GetValue<int>();
+    private static int Int(JsonNode? n, int fallback) => n is JsonValue v && int.TryParse(v.ToJsonString(), out var i) ? i : fallback;
 
     public static string Hash(JsonNode? node, int length = 10)
     {
