@@ -25,5 +25,7 @@ internal sealed record KubeSettings(
     }
 
     public static bool Matches(IReadOnlyList<string> images, string? image) =>
-        image is not null && images.Any(i => image == i || (!i.Contains(':') && image.StartsWith(i + ":", StringComparison.Ordinal)));
+        image is not null && images.Any(i => image == i || (!HasTag(i) && image.StartsWith(i + ":", StringComparison.Ordinal)));
+
+    private static bool HasTag(string image) => image.LastIndexOf(':') > image.LastIndexOf('/');
 }

@@ -82,6 +82,8 @@ public sealed class RolloutWatcher(IKubernetes client, TimeProvider time)
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
+            try { (_, last, selector) = await check(ct); } // the state at the deadline, for the report
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException) { }
             throw await Failure(kind, name, $"not ready after {timeout.TotalSeconds:0}s ({last})", selector, ct);
         }
     }
