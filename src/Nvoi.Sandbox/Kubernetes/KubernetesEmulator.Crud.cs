@@ -60,8 +60,30 @@ public sealed partial class KubernetesEmulator
         return obj;
     }
 
+    /// <summary>The defaults the API server fills in that clients rely on (owned by no manager).</summary>
     private void Defaults(ResourceType type, JsonObject obj)
     {
+        if (obj["spec"] is JsonObject s)
+        {
+            if (type.Kind == "StatefulSet")
+            {
+                s["updateStrategy"] ??= new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = new JsonObject { ["partition"] = 0 } };
+                s["podManagementPolicy"] ??= "OrderedReady";
+                s["revisionHistoryLimit"] ??= 10;
+            }
+            if (type.Kind == "Deployment")
+            {
+                s["strategy"] ??= new JsonObject { ["type"] = "RollingUpdate", ["rollingUpdate"] = new JsonObject { ["maxSurge"] = "25%", ["maxUnavailable"] = "25%" } };
+                s["revisionHistoryLimit"] ??= 10;
+                s["progressDeadlineSeconds"] ??= 600;
+            }
+            if (type.Kind == "Job")
+            {
+                s["backoffLimit"] ??= 6;
+                s["completions"] ??= 1;
+                s["parallelism"] ??= 1;
+            }
+        }
         if (type.Kind == "Service" && obj["spec"] is JsonObject spec && spec["clusterIP"] is null)
             spec["clusterIP"] = $"10.43.{(_store.Counter / 250) % 250}.{(++_store.Counter % 250) + 2}";
         if (type.Kind == "Namespace") obj["status"] = new JsonObject { ["phase"] = "Active" };
@@ -125,6 +147,7 @@ public sealed partial class KubernetesEmulator
                 else
                 {
                     result = Merge(existing, body, t.Subresource == "status", replace: true);
+                    Defaults(t.Type, result);
                     FieldOwnership.RecordUpdate(existing, result, Manager(ctx, "unknown"), _store.Now());
                     _store.Put(t.Type, result);
                     _workloads.Reconcile();

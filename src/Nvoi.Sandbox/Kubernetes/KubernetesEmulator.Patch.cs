@@ -21,6 +21,7 @@ public sealed partial class KubernetesEmulator
             if (_store.Get(t.Type, t.Namespace, t.Name!) is { } existing)
             {
                 result = Merge(existing, body, t.Subresource == "status", replace: false);
+                Defaults(t.Type, result);
                 FieldOwnership.RecordUpdate(existing, result, Manager(ctx, "unknown"), _store.Now());
                 _store.Put(t.Type, result);
                 _workloads.Reconcile();
@@ -63,7 +64,8 @@ public sealed partial class KubernetesEmulator
                 conflicts = FieldOwnership.Apply(live, body, manager, force, _store.Now());
                 if (conflicts.Count == 0)
                 {
-                    if (existing is null) Defaults(t.Type, live); else BumpGeneration(existing, live);
+                    Defaults(t.Type, live);
+                    if (existing is not null) BumpGeneration(existing, live);
                     if (existing is null || !JsonNode.DeepEquals(existing, live))
                     {
                         _store.Put(t.Type, live);
