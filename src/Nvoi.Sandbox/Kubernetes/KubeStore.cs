@@ -41,7 +41,7 @@ internal sealed class KubeStore(TimeProvider time)
         obj["apiVersion"] = t.GroupVersion;
         obj["kind"] = t.Kind;
         _objects[key] = (t, obj);
-        _history.Add(new WatchEvent(ResourceVersion, type, t, (JsonObject)obj.DeepClone()));
+        Record(new WatchEvent(ResourceVersion, type, t, (JsonObject)obj.DeepClone()));
         return obj;
     }
 
@@ -51,9 +51,21 @@ internal sealed class KubeStore(TimeProvider time)
         if (!_objects.Remove(key, out var e)) return null;
         var meta = (JsonObject)e.Obj["metadata"]!;
         meta["resourceVersion"] = (++ResourceVersion).ToString();
-        _history.Add(new WatchEvent(ResourceVersion, "DELETED", t, (JsonObject)e.Obj.DeepClone()));
+        Record(new WatchEvent(ResourceVersion, "DELETED", t, (JsonObject)e.Obj.DeepClone()));
         if (t.Kind == "Pod") Logs.Remove(LogKey(ns ?? "", name));
         return e.Obj;
+    }
+
+    /// <summary>Changes kept for watches; older resourceVersions get 410 Expired, as etcd compaction does.</summary>
+    public const int HistoryLimit = 20000;
+
+    private void Record(WatchEvent e)
+    {
+        _history.Add(e);
+        if (_history.Count <= HistoryLimit) return;
+        var drop = _history.Count - HistoryLimit;
+        OldestWatchable = _history[drop - 1].ResourceVersion;
+        _history.RemoveRange(0, drop);
     }
 
     public IEnumerable<WatchEvent> Since(long rv) => _history.Where(e => e.ResourceVersion > rv);
