@@ -147,3 +147,33 @@ public class ManifestSemanticTests
     [InlineData("10s", 10)] [InlineData("2m", 120)] [InlineData("500ms", 1)] [InlineData("7", 7)] [InlineData(null, 4)]
     public void Durations_parse_to_seconds(string? value, int expected) => Assert.Equal(expected, ManifestBuilder.Seconds(value, 4));
 }
+
+public class ManifestInputErrorTests
+{
+    [Fact]
+    public void An_unknown_database_adapter_is_named()
+    {
+        var app = Examples.Apex();
+        app.Database!.Adapter = "oracle";
+        var e = Assert.Throws<NvoiException>(() => ManifestBuilder.Build(Examples.Inputs(app)));
+        Assert.Equal("application.database.adapter 'oracle' is not postgres, mysql or sqlite3", e.Message);
+    }
+
+    [Fact]
+    public void An_external_database_url_means_no_database_workload()
+    {
+        var app = Examples.Apex();
+        app.Database!.Url = "mysql://u:p@db.example.com/site";
+        var m = ManifestBuilder.Build(Examples.Inputs(app));
+        Assert.Empty(m.Database);
+        Assert.DoesNotContain(m.Secrets, s => s.Metadata.Name == "db-secret-site");
+    }
+
+    [Fact]
+    public void An_extra_service_without_image_is_named()
+    {
+        var app = Examples.Cluster();
+        app.Services["redis"].Image = null;
+        Assert.Equal("application.services.redis.image is missing", Assert.Throws<NvoiException>(() => ManifestBuilder.Build(Examples.Inputs(app))).Message);
+    }
+}

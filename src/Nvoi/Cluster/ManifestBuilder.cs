@@ -28,7 +28,9 @@ public static partial class ManifestBuilder
         if (inputs.IncludeRegistry) { result.Platform.Add(RegistryDeployment(names, config)); result.Platform.Add(RegistryService(names)); }
         if (inputs.IncludeErrorPages) result.Platform.AddRange(ErrorPages(names));
 
-        if (config.Database is { } db && DatabaseKind(db) is { } kind && string.IsNullOrEmpty(db.Url) && kind != "sqlite")
+        if (config.Database is { } db && string.IsNullOrEmpty(db.Url)
+            && (DatabaseKind(db) ?? throw new NvoiException($"application.database.adapter '{db.Adapter}' is not postgres, mysql or sqlite3")) is var kind
+            && kind != "sqlite")
         {
             result.Secrets.Add(DatabaseSecret(names, db));
             result.Database.Add(DatabaseStatefulSet(names, db, kind));
@@ -37,6 +39,7 @@ public static partial class ManifestBuilder
 
         foreach (var (name, svc) in config.Services)
         {
+            if (string.IsNullOrWhiteSpace(svc.Image)) throw new NvoiException($"application.services.{name}.image is missing");
             result.Secrets.Add(ExtraSecret(names, name, svc));
             result.Extras.Add(ExtraDeployment(names, name, svc));
             if (svc.Port is > 0) result.Extras.Add(ExtraServiceObject(names, name, svc));

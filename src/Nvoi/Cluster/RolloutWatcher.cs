@@ -97,8 +97,10 @@ public sealed class RolloutWatcher(IKubernetes client, TimeProvider time)
         var ns = ClusterLabels.Namespace;
         async Task First<T>(IAsyncEnumerable<(WatchEventType, T)> events)
         {
-            await foreach (var _ in events.WithCancellation(ct)) return;
-            // The server ended the watch (its timeout): treat as a change, the caller checks again.
+            // The server ending the watch (its timeout, 410 Expired, a dropped connection) counts as a change:
+            // the caller checks again, and a persistent API failure surfaces from that check.
+            try { await foreach (var _ in events.WithCancellation(ct)) return; }
+            catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException or IOException) { }
         }
         var tasks = new List<Task>
         {
