@@ -101,3 +101,35 @@ public class EmulatorProtocolTests
         Assert.Empty(JsonNode.Parse(await http.GetStringAsync("/api/v1/namespaces/default/pods?labelSelector=app%3Dnotes-web"))!["items"]!.AsArray());
     }
 }
+
+public class EmulatorValidationTests
+{
+    [Fact]
+    public async Task Names_the_real_api_rejects_are_rejected_with_422()
+    {
+        await using var k = await KubeSandbox.StartAsync();
+        using var http = new HttpClient { BaseAddress = k.Host.BaseUrl };
+        var body = """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w"},"spec":{"template":{"spec":{"containers":[{"name":"app","image":"x"}],"volumes":[{"name":"redis_data","emptyDir":{}}]}}}}""";
+        var response = await http.PatchAsync("/apis/apps/v1/namespaces/default/deployments/w?fieldManager=t", new StringContent(body, System.Text.Encoding.UTF8, "application/apply-patch+yaml"));
+        Assert.Equal((System.Net.HttpStatusCode)422, response.StatusCode);
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Invalid", status["reason"]!.ToString());
+        Assert.StartsWith("Deployment.apps \"w\" is invalid: spec.template.spec.volumes[0].name: Invalid value: \"redis_data\"", status["message"]!.ToString());
+        var bad = await http.PostAsync("/api/v1/namespaces/default/configmaps", new StringContent("""{"metadata":{"name":"Bad_Name"}}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal((System.Net.HttpStatusCode)422, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_config_volume_with_an_underscore_becomes_a_valid_pod_volume()
+    {
+        await using var k = await KubeSandbox.StartAsync();
+        var app = Examples.SinglePostgres();
+        app.Servers["master"].Volumes["user_uploads"] = new Nvoi.Configuration.ServerVolume();
+        app.App["web"].Mounts["user_uploads"] = "/app/uploads";
+        var m = Nvoi.Cluster.ManifestBuilder.Build(Examples.Inputs(app));
+        await k.Applier.ApplyAllAsync(m.All);
+        var d = await k8s.AppsV1OperationsExtensions.ReadNamespacedDeploymentAsync(k.Client.AppsV1, "shop-web", "default");
+        var volume = d.Spec.Template.Spec.Volumes.Single();
+        Assert.Equal(("user-uploads", "/opt/nvoi/volumes/shop-master-user_uploads"), (volume.Name, volume.HostPath.Path));
+    }
+}

@@ -108,6 +108,7 @@ public sealed partial class KubernetesEmulator
         {
             if (!NamespaceExists(ns)) { created = null!; }
             else if (_store.Get(t.Type, ns, name) is not null) { created = new JsonObject(); }
+            else if (Validation.Check(t.Type, NewObject(t.Type, ns, name, body)) is { } problem) { created = new JsonObject { ["invalid"] = problem }; }
             else
             {
                 created = NewObject(t.Type, ns, name, body);
@@ -119,10 +120,15 @@ public sealed partial class KubernetesEmulator
             }
         }
         if (created is null) { await WriteStatus(ctx, 404, "NotFound", $"namespaces \"{ns}\" not found"); return; }
+        if (created["invalid"] is { } why) { await Invalid(ctx, t, why.ToString(), name); return; }
         if (created.Count == 0) { await WriteStatus(ctx, 409, "AlreadyExists", $"{t.Type.Qualified} \"{name}\" already exists", new JsonObject { ["name"] = name, ["group"] = t.Type.Group, ["kind"] = t.Type.Plural }); return; }
         Signal();
         await WriteJson(ctx, 201, created);
     }
+
+    private static Task Invalid(HttpContext ctx, Target t, string problem, string? name = null) =>
+        WriteStatus(ctx, 422, "Invalid", $"{t.Type.Kind}{(t.Type.Group.Length > 0 ? "." + t.Type.Group : "")} \"{name ?? t.Name}\" is invalid: {problem}",
+            new JsonObject { ["name"] = name ?? t.Name, ["group"] = t.Type.Group, ["kind"] = t.Type.Kind });
 
     private void StartBarePod(JsonObject pod)
     {

@@ -53,6 +53,7 @@ public sealed partial class KubernetesEmulator
         List<FieldOwnership.Conflict>? conflicts = null;
         JsonObject? result = null;
         var created = false;
+        string? invalid = null;
         lock (_lock)
         {
             if (NamespaceExists(ns))
@@ -62,7 +63,8 @@ public sealed partial class KubernetesEmulator
                 var live = existing is null ? NewObject(t.Type, ns, t.Name!, null) : (JsonObject)existing.DeepClone();
                 if (existing is null) Meta(live)["managedFields"] = new JsonArray();
                 conflicts = FieldOwnership.Apply(live, body, manager, force, _store.Now());
-                if (conflicts.Count == 0)
+                invalid = conflicts.Count == 0 ? Validation.Check(t.Type, live) : null;
+                if (conflicts.Count == 0 && invalid is null)
                 {
                     Defaults(t.Type, live);
                     if (existing is not null) BumpGeneration(existing, live);
@@ -77,6 +79,7 @@ public sealed partial class KubernetesEmulator
             }
         }
         if (conflicts is null) { await WriteStatus(ctx, 404, "NotFound", $"namespaces \"{ns}\" not found"); return; }
+        if (invalid is not null) { await Invalid(ctx, t, invalid); return; }
         if (conflicts.Count > 0)
         {
             var causes = new JsonArray(conflicts.Select(c => (JsonNode)new JsonObject

@@ -21,7 +21,16 @@ public static partial class ManifestBuilder
         if (app.Servers.Count != 1)
             throw new NvoiException($"application.app.{service}: a service with mounts must run on exactly one server group");
         var group = app.Servers[0];
-        return all.Select(p => new Mount(p.Key, names.ServerVolumeHostPath(group, p.Key), p.Value)).ToList();
+        return all.Select(p => new Mount(VolumeName(p.Key), names.ServerVolumeHostPath(group, p.Key), p.Value)).ToList();
+    }
+
+    /// <summary>A config volume name as a pod volume name (a DNS label: <c>redis_data</c> becomes <c>redis-data</c>).</summary>
+    internal static string VolumeName(string volume)
+    {
+        var chars = volume.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
+        var name = new string(chars).Trim('-');
+        if (name.Length > Names.MaxDnsLabel) name = name[..Names.MaxDnsLabel].TrimEnd('-');
+        return name.Length == 0 ? "data" : name;
     }
 
     /// <summary>The app container: image, command, ports, env from the app Secret, probes, resources, mounts.</summary>
