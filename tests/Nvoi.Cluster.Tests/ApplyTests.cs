@@ -42,7 +42,8 @@ public class ApplyTests
         var inputs = Examples.Inputs(Examples.SinglePostgres());
         await k.Applier.ApplyAllAsync(ManifestBuilder.Build(inputs).All);
         var secret = await k.Client.CoreV1.ReadNamespacedSecretAsync("app-secret-shop", "default");
-        Assert.Equal("skb-secret-value-1", secret.StringData["SECRET_KEY_BASE"]);
+        Assert.Equal("skb-secret-value-1", System.Text.Encoding.UTF8.GetString(secret.Data["SECRET_KEY_BASE"]));
+        Assert.Null(secret.StringData);
         var json = KubernetesJson.Serialize(await k.Client.AppsV1.ReadNamespacedDeploymentAsync("shop-web", "default"));
         Assert.DoesNotContain("skb-secret-value-1", json);
         Assert.DoesNotContain("pg-secret-pw-1", json);
@@ -99,10 +100,10 @@ public class ApplyTests
         await using var k = await KubeSandbox.StartAsync();
         var secret = ManifestBuilder.Secret(new Configuration.Names("shop"), "s", new Dictionary<string, string> { ["A"] = "1", ["B"] = "2" });
         await k.Applier.ApplyAsync(secret);
-        secret.StringData.Remove("B");
+        secret.Data.Remove("B");
         await k.Applier.ApplyAsync(secret);
         var live = await k.Client.CoreV1.ReadNamespacedSecretAsync("s", "default");
-        Assert.Equal(["A"], live.StringData.Keys);
+        Assert.Equal(["A"], live.Data.Keys);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public class KubectlFidelityTests
         Assert.Equal(2, web["status"]!["availableReplicas"]!.GetValue<int>());
 
         var secret = JsonNode.Parse(await kubectl.OkAsync("get", "secret", "app-secret-shop", "-o", "json"))!;
-        Assert.Equal("production", secret["stringData"]!["DEPLOY_ENV"]!.ToString());
+        Assert.Equal("production", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(secret["data"]!["DEPLOY_ENV"]!.ToString())));
         var middleware = JsonNode.Parse(await kubectl.OkAsync("get", "middlewares.traefik.io", "nvoi-error-pages", "-o", "json"))!;
         Assert.Equal("502-504", middleware["spec"]!["errors"]!["status"]![0]!.ToString());
     }

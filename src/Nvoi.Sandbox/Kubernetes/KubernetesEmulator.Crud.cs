@@ -60,9 +60,20 @@ public sealed partial class KubernetesEmulator
         return obj;
     }
 
+    /// <summary>As the API server: a Secret's stringData is merged into data (base64) and never stored.</summary>
+    internal static void NormalizeSecret(ResourceType type, JsonObject obj)
+    {
+        if (type.Kind != "Secret" || obj["stringData"] is not JsonObject strings) return;
+        var data = obj["data"] as JsonObject ?? new JsonObject();
+        foreach (var (k, v) in strings) data[k] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(v?.ToString() ?? ""));
+        obj["data"] = data;
+        obj.Remove("stringData");
+    }
+
     /// <summary>The defaults the API server fills in that clients rely on (owned by no manager).</summary>
     private void Defaults(ResourceType type, JsonObject obj)
     {
+        NormalizeSecret(type, obj);
         if (obj["spec"] is JsonObject s)
         {
             if (type.Kind == "StatefulSet")

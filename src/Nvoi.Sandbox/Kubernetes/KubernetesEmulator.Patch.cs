@@ -48,6 +48,8 @@ public sealed partial class KubernetesEmulator
             await WriteStatus(ctx, 400, "BadRequest", $"the body's apiVersion/kind ({body["apiVersion"]}/{body["kind"]}) does not match the URL ({t.Type.GroupVersion}/{t.Type.Kind})");
             return;
         }
+        body = (JsonObject)body.DeepClone();
+        NormalizeSecret(t.Type, body);
         var force = ctx.Request.Query["force"].ToString() is "true" or "1";
         var ns = ResolveNamespace(t, null);
         List<FieldOwnership.Conflict>? conflicts = null;

@@ -23,7 +23,7 @@ public static partial class ManifestBuilder
 
         var secret = AppSecret(names, inputs.AppEnv, config.App);
         result.Secrets.Add(secret);
-        var envHash = Hash(secret.StringData);
+        var envHash = Hash(secret.Data.ToDictionary(p => p.Key, p => System.Text.Encoding.UTF8.GetString(p.Value)));
 
         if (inputs.IncludeRegistry) { result.Platform.Add(RegistryDeployment(names, config)); result.Platform.Add(RegistryService(names)); }
         if (inputs.IncludeErrorPages) result.Platform.AddRange(ErrorPages(names));
@@ -91,7 +91,8 @@ public static partial class ManifestBuilder
         Kind = "Secret",
         Metadata = ClusterLabels.Meta(names.App, name),
         Type = "Opaque",
-        StringData = new SortedDictionary<string, string>(data, StringComparer.Ordinal),
+        // data, not stringData: the API stores only data, so server-side apply of data converges cleanly.
+        Data = new SortedDictionary<string, byte[]>(data.ToDictionary(p => p.Key, p => Encoding.UTF8.GetBytes(p.Value)), StringComparer.Ordinal),
     };
 
     /// <summary>A fingerprint of the env (not reversible in practice) so a changed Secret rolls the pods.</summary>
