@@ -133,3 +133,26 @@ public class EmulatorValidationTests
         Assert.Equal(("user-uploads", "/opt/nvoi/volumes/shop-master-user_uploads"), (volume.Name, volume.HostPath.Path));
     }
 }
+
+public class EmulatorImmutabilityTests
+{
+    [Fact]
+    public async Task A_jobs_template_cannot_change_so_a_changed_pre_run_command_needs_a_new_image_tag()
+    {
+        await using var k = await KubeSandbox.StartAsync();
+        var app = Examples.SinglePostgres();
+        var job = Nvoi.Cluster.ManifestBuilder.Build(Examples.Inputs(app)).PreRunJobs.Single();
+        await k.Applier.ApplyAsync(job);
+        await k.Applier.ApplyAsync(job); // the same Job again is fine
+
+        app.App["web"].PreRunCommand = "bin/rails db:prepare";
+        var changed = Nvoi.Cluster.ManifestBuilder.Build(Examples.Inputs(app)).PreRunJobs.Single();
+        Assert.Equal(job.Metadata.Name, changed.Metadata.Name);
+        var e = await Assert.ThrowsAsync<NvoiException>(() => k.Applier.ApplyAsync(changed));
+        Assert.StartsWith($"applying job {job.Metadata.Name} failed: Job.batch \"{job.Metadata.Name}\" is invalid: spec.template: Invalid value:", e.Message);
+        Assert.EndsWith("field is immutable", e.Message);
+
+        var next = Nvoi.Cluster.ManifestBuilder.Build(Examples.Inputs(app) with { Image = "localhost:30500/nvoi-shop:20260101130000" }).PreRunJobs.Single();
+        await k.Applier.ApplyAsync(next);
+    }
+}

@@ -65,7 +65,7 @@ public sealed partial class KubernetesEmulator
                 var live = existing is null ? NewObject(t.Type, ns, t.Name!, null) : (JsonObject)existing.DeepClone();
                 if (existing is null) Meta(live)["managedFields"] = new JsonArray();
                 conflicts = FieldOwnership.Apply(live, body, manager, force, _store.Now());
-                invalid = conflicts.Count == 0 ? Validation.Check(t.Type, live) : null;
+                invalid = conflicts.Count == 0 ? Validation.Check(t.Type, live) ?? (existing is null ? null : Validation.CheckUpdate(t.Type, existing, live)) : null;
                 if (conflicts.Count == 0 && invalid is null)
                 {
                     Defaults(t.Type, live);

@@ -15,6 +15,21 @@ internal static partial class Validation
     private const string LabelRule = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
     private const string SubdomainRule = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 
+    /// <summary>Fields the API refuses to change on an existing object: a Job's template and selector, a workload's selector.</summary>
+    public static string? CheckUpdate(ResourceType type, JsonObject before, JsonObject after)
+    {
+        string[] immutable = type.Kind switch
+        {
+            "Job" => ["template", "selector"],
+            "Deployment" or "StatefulSet" or "ReplicaSet" => ["selector"],
+            _ => [],
+        };
+        foreach (var field in immutable)
+            if (before["spec"]?[field] is { } old && !JsonNode.DeepEquals(old, after["spec"]?[field]))
+                return $"spec.{field}: Invalid value: {after["spec"]?[field]?.ToJsonString() ?? "null"}: field is immutable";
+        return null;
+    }
+
     /// <summary>The first problem as the API words it ("field: Invalid value: ..."), or null.</summary>
     public static string? Check(ResourceType type, JsonObject obj)
     {
