@@ -50,6 +50,10 @@ public class KubectlFidelityTests
         await k.Applier.ApplyAllAsync(m.All);
 
         Assert.Contains("successfully rolled out", await kubectl.OkAsync("rollout", "status", "deployment/shop-web", "--timeout=60s"));
+        // Default (table) output: the emulator answers lists, kubectl prints them itself.
+        var table = await kubectl.OkAsync("get", "pods", "-l", "app=shop-web");
+        Assert.StartsWith("NAME", table);
+        Assert.Equal(3, table.Trim().Split('\n').Length);
         // With the API's default rollingUpdate.partition (0) kubectl reports a "partitioned" rollout.
         Assert.Matches("(partitioned roll out|rolling update) complete: 1 ", await kubectl.OkAsync("rollout", "status", "statefulset/db-shop", "--timeout=60s"));
 

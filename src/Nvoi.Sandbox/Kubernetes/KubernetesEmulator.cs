@@ -112,7 +112,18 @@ public sealed partial class KubernetesEmulator : IEmulator
 
     public void LoadState(string json)
     {
-        lock (_lock) { _store.Load(JsonNode.Parse(json)!.AsObject()); _workloads.Reconcile(); }
+        lock (_lock)
+        {
+            _store.Load(JsonNode.Parse(json)!.AsObject());
+            // Containers that were still starting when the state was saved start again.
+            foreach (var pod in _store.List(ResourceTypes.ByKind("Pod")).ToList())
+                if (pod["status"]?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"]?.ToString() == "ContainerCreating")
+                {
+                    if (_settings.StartDelay > TimeSpan.Zero) ScheduleStart(pod["metadata"]!["namespace"]!.ToString(), pod["metadata"]!["name"]!.ToString());
+                    else _workloads.StartPod(pod);
+                }
+            _workloads.Reconcile();
+        }
         Signal();
     }
 
