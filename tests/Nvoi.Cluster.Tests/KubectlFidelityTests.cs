@@ -101,3 +101,30 @@ public class KubectlFidelityTests
         Assert.DoesNotContain(owners, f => f.Manager == "nvoi" && f.FieldsV1.ToString()!.Contains("f:replicas"));
     }
 }
+
+public class KubectlValidationTests
+{
+    [Fact]
+    public async Task Kubectl_with_openapi_v3_applies_without_turning_validation_off()
+    {
+        await using var k = await KubeSandbox.StartAsync();
+        using var kubectl = new Kubectl(k.Host.BaseUrl);
+        var version = JsonNode.Parse(await kubectl.OkAsync("version", "--client", "-o", "json"))!["clientVersion"]!;
+        var minor = int.Parse(new string(version["minor"]!.ToString().TakeWhile(char.IsDigit).ToArray()));
+        var path = Path.Combine(kubectl.Dir, "cm.yaml");
+        File.WriteAllText(path, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n");
+        var (exit, output, error) = await kubectl.RunAsync("apply", "--server-side", "-f", path);
+        if (minor >= 27)
+        {
+            // kubectl reads /openapi/v3, sees the server validates fields, and sends fieldValidation=Strict.
+            Assert.True(exit == 0, error);
+            Assert.Contains("configmap/c serverside-applied", output);
+        }
+        else
+        {
+            // Older kubectl validates on the client with /openapi/v2 (protobuf), which the emulator does not serve.
+            Assert.NotEqual(0, exit);
+            Assert.Contains("the server could not find the requested resource", error);
+        }
+    }
+}

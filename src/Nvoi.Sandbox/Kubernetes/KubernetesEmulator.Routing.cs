@@ -16,7 +16,15 @@ public sealed partial class KubernetesEmulator
             case "/api": await WriteJson(ctx, 200, ResourceTypes.CoreVersions()); return;
             case "/apis": await WriteJson(ctx, 200, ResourceTypes.Groups()); return;
             case "/healthz" or "/livez" or "/readyz": await ctx.Response.WriteAsync("ok"); return;
-            case "/openapi/v3": await WriteJson(ctx, 200, new JsonObject { ["paths"] = new JsonObject() }); return;
+            case "/openapi/v3": await WriteJson(ctx, 200, ResourceTypes.OpenApiRoot()); return;
+        }
+        if (path.StartsWith("/openapi/v3/"))
+        {
+            var gv = path["/openapi/v3/".Length..];
+            gv = gv.StartsWith("apis/") ? gv["apis/".Length..] : gv.StartsWith("api/") ? gv["api/".Length..] : "";
+            if (ResourceTypes.OpenApiDocument(gv) is { } doc) await WriteJson(ctx, 200, doc);
+            else await WriteStatus(ctx, 404, "NotFound", "the server could not find the requested resource");
+            return;
         }
         var segs = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         string groupVersion; string[] rest;

@@ -84,4 +84,55 @@ internal static class ResourceTypes
         }
         return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = groupVersion, ["resources"] = list };
     }
+
+    /// <summary>The OpenAPI v3 root: one entry per group-version, as <c>/openapi/v3</c> lists them.</summary>
+    public static JsonObject OpenApiRoot()
+    {
+        var paths = new JsonObject();
+        foreach (var gv in All.Select(t => t.GroupVersion).Distinct())
+        {
+            var key = gv.Contains('/') ? $"apis/{gv}" : $"api/{gv}";
+            paths[key] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{key}?hash={Workloads.Hash(JsonValue.Create(gv), 16)}" };
+        }
+        return new JsonObject { ["paths"] = paths };
+    }
+
+    /// <summary>
+    /// A group-version's OpenAPI v3 document, reduced to what kubectl reads before an apply: each object path
+    /// with its PATCH operation's group-version-kind and the <c>fieldValidation</c> parameter, so kubectl
+    /// leaves validation to the server instead of downloading schemas.
+    /// </summary>
+    public static JsonObject? OpenApiDocument(string groupVersion)
+    {
+        var types = All.Where(t => t.GroupVersion == groupVersion).ToList();
+        if (types.Count == 0) return null;
+        var paths = new JsonObject();
+        foreach (var t in types)
+        {
+            var prefix = t.Group.Length == 0 ? $"/api/{t.Version}" : $"/apis/{t.Group}/{t.Version}";
+            var path = t.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{t.Plural}/{{name}}" : $"{prefix}/{t.Plural}/{{name}}";
+            JsonObject Param(string name, string where) => new() { ["name"] = name, ["in"] = where, ["schema"] = new JsonObject { ["type"] = "string" } };
+            var parameters = new JsonArray(Param("name", "path"), Param("dryRun", "query"), Param("fieldManager", "query"), Param("fieldValidation", "query"), Param("force", "query"));
+            if (t.Namespaced) parameters.Add(Param("namespace", "path"));
+            var gvk = new JsonObject { ["group"] = t.Group, ["version"] = t.Version, ["kind"] = t.Kind };
+            paths[path] = new JsonObject
+            {
+                ["patch"] = new JsonObject
+                {
+                    ["operationId"] = $"patch{t.Kind}",
+                    ["parameters"] = parameters,
+                    ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } },
+                    ["x-kubernetes-action"] = "patch",
+                    ["x-kubernetes-group-version-kind"] = gvk,
+                },
+            };
+        }
+        return new JsonObject
+        {
+            ["openapi"] = "3.0.0",
+            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = "v1.32.0" },
+            ["paths"] = paths,
+            ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
+        };
+    }
 }
