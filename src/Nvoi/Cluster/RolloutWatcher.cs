@@ -101,6 +101,7 @@ public sealed class RolloutWatcher(IKubernetes client, TimeProvider time)
             // the caller checks again, and a persistent API failure surfaces from that check.
             try { await foreach (var _ in events.WithCancellation(ct)) return; }
             catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException or IOException) { }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { } // an HTTP client timeout, not ours
         }
         var tasks = new List<Task>
         {
