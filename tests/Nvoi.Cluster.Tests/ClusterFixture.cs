@@ -9,7 +9,7 @@ namespace Nvoi.Cluster.Tests;
 /// <summary>A Kubernetes emulator on loopback with a fake clock, and a KubernetesClient pointed at it.</summary>
 public sealed class KubeSandbox : IAsyncDisposable
 {
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
     public EmulatorHost Host { get; private init; } = null!;
     public KubernetesEmulator Emulator => (KubernetesEmulator)Host.Emulator;
     public IKubernetes Client { get; private init; } = null!;

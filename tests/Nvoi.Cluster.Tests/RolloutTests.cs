@@ -76,7 +76,7 @@ public class RolloutTests
         var wait = k.Watcher.WaitForDeploymentAsync("notes-web", TimeSpan.FromSeconds(60));
         Assert.False(wait.IsCompleted);
         k.Time.Advance(TimeSpan.FromSeconds(20));
-        await wait.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Token);
+        await wait.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(wait.IsCompletedSuccessfully);
     }
 
@@ -87,7 +87,7 @@ public class RolloutTests
         await k.Applier.ApplyAllAsync(ManifestBuilder.Build(Examples.Inputs(Examples.SinglePostgres())).Database);
         var wait = k.Watcher.WaitForStatefulSetAsync("db-shop", TimeSpan.FromSeconds(60));
         k.Time.Advance(TimeSpan.FromSeconds(61));
-        var e = await Assert.ThrowsAsync<RolloutFailedException>(() => wait.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Token));
+        var e = await Assert.ThrowsAsync<RolloutFailedException>(() => wait.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("statefulset db-shop failed: not ready after 60s (0/1 ready)", e.Message);
         var pod = Assert.Single(e.Report.Pods);
         Assert.Equal(("db-shop-0", "Pending", "ContainerCreating"), (pod.Name, pod.Phase, pod.Reason));
@@ -101,16 +101,11 @@ public class RolloutTests
         await k.Applier.ApplyAllAsync(m.Apps);
         var wait = k.Watcher.WaitForDeploymentAsync("shop-web", TimeSpan.FromSeconds(30));
         k.Time.Advance(TimeSpan.FromSeconds(31));
-        var e = await Assert.ThrowsAsync<RolloutFailedException>(() => wait.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Token));
+        var e = await Assert.ThrowsAsync<RolloutFailedException>(() => wait.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.All(e.Report.Pods, p => Assert.Equal("Unschedulable", p.Reason));
         Assert.All(e.Report.Pods, p => Assert.Contains(p.Events, ev => ev.Contains("didn't match Pod's node affinity")));
         // shop-jobs may run on master: it is scheduled there.
         var jobs = await k.Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=shop-jobs");
         Assert.Equal("shop-master-1", jobs.Items.Single().Spec.NodeName);
     }
-}
-
-internal static class TestContext
-{
-    public static CancellationToken Token => CancellationToken.None;
 }
