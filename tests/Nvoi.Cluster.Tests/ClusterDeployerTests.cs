@@ -45,3 +45,35 @@ public class ClusterDeployerTests
         Assert.Equal(2, web.Status.AvailableReplicas);
     }
 }
+
+public class FaultToleranceTests
+{
+    [Fact]
+    public async Task A_deploy_succeeds_through_injected_429_503_and_lost_responses()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        var options = new Nvoi.Sandbox.Emulation.EmulatorOptions { Time = time, FaultRate = 0.15, Seed = 11 };
+        await using var host = await Nvoi.Sandbox.Emulation.EmulatorHost.StartAsync(new Nvoi.Sandbox.Kubernetes.KubernetesEmulator(options), options);
+        // Zero delays: retries are immediate, so the test needs no clock for them.
+        using var client = KubeClientFactory.ForUrl(host.BaseUrl, time, new Nvoi.Http.RetryOptions(8, TimeSpan.Zero, TimeSpan.Zero, false));
+        var deployer = new ClusterDeployer(new Applier(client), new RolloutWatcher(client, time));
+        var config = Examples.Cluster();
+        await deployer.DeployAsync("shop", ManifestBuilder.Build(Examples.Inputs(config)));
+        config.App.Remove("jobs");
+        var pruned = await deployer.DeployAsync("shop", ManifestBuilder.Build(Examples.Inputs(config)));
+        Assert.Equal(["Deployment/shop-jobs"], pruned);
+        var web = await client.AppsV1.ReadNamespacedDeploymentAsync("shop-web", "default");
+        Assert.Equal(2, web.Status.AvailableReplicas);
+    }
+
+    [Fact]
+    public async Task Without_the_retry_handler_the_same_faults_break_the_deploy()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        var options = new Nvoi.Sandbox.Emulation.EmulatorOptions { Time = time, FaultRate = 0.15, Seed = 11 };
+        await using var host = await Nvoi.Sandbox.Emulation.EmulatorHost.StartAsync(new Nvoi.Sandbox.Kubernetes.KubernetesEmulator(options), options);
+        using var client = KubeClientFactory.ForUrl(host.BaseUrl);
+        var deployer = new ClusterDeployer(new Applier(client), new RolloutWatcher(client, time));
+        await Assert.ThrowsAnyAsync<Exception>(() => deployer.DeployAsync("shop", ManifestBuilder.Build(Examples.Inputs(Examples.Cluster()))));
+    }
+}

@@ -39,6 +39,8 @@ public sealed partial class KubernetesEmulator
             return;
         }
 
+        // The host is simulating a lost response (it will answer 500): a stream would never end, so stop here.
+        if (ReferenceEquals(ctx.Response.Body, Stream.Null)) return;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         if (int.TryParse(q["timeoutSeconds"], out var timeout) && timeout > 0)
             _ = Task.Delay(TimeSpan.FromSeconds(timeout), _options.Time, cts.Token).ContinueWith(_ => { try { cts.Cancel(); } catch (ObjectDisposedException) { } }, TaskScheduler.Default);
@@ -95,6 +97,7 @@ public sealed partial class KubernetesEmulator
         }
         if (first is null) { await NotFound(ctx, t.Type, t.Name!); return; }
         if (waiting is not null) { await WriteStatus(ctx, 400, "BadRequest", waiting); return; }
+        if (follow && ReferenceEquals(ctx.Response.Body, Stream.Null)) return; // a simulated lost response: do not stream forever
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "text/plain";
         var ct = ctx.RequestAborted;

@@ -19,6 +19,9 @@ internal sealed record KindOps(
 /// </summary>
 public sealed class Applier(IKubernetes client)
 {
+    /// <summary>How many times an apply is sent when the API answers 5xx.</summary>
+    public const int ApplyAttempts = 4;
+
     private static V1Patch Patch(object o) => new(o, V1Patch.PatchType.ApplyPatch);
     private static readonly V1DeleteOptions Background = new() { PropagationPolicy = "Background" };
     private const string M = ClusterLabels.FieldManager;
@@ -77,13 +80,20 @@ public sealed class Applier(IKubernetes client)
     public async Task ApplyAsync(IKubernetesObject<V1ObjectMeta> obj, bool force = true, CancellationToken ct = default)
     {
         var ns = obj.Metadata.NamespaceProperty ?? ClusterLabels.Namespace;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await Ops(obj.Kind).Apply(client, obj, ns, force, ct);
-        }
-        catch (HttpOperationException e)
-        {
-            throw new NvoiException($"applying {obj.Kind.ToLowerInvariant()} {obj.Metadata.Name} failed: {StatusMessage(e)}", e);
+            try
+            {
+                await Ops(obj.Kind).Apply(client, obj, ns, force, ct);
+                return;
+            }
+            // Server-side apply is idempotent (the same object gives the same result, even after a lost
+            // response), so a server error is retried here where a generic handler would not retry a PATCH.
+            catch (HttpOperationException e) when ((int)e.Response.StatusCode >= 500 && attempt < ApplyAttempts) { }
+            catch (HttpOperationException e)
+            {
+                throw new NvoiException($"applying {obj.Kind.ToLowerInvariant()} {obj.Metadata.Name} failed: {StatusMessage(e)}", e);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using k8s;
+using Nvoi.Http;
 
 namespace Nvoi.Cluster;
 
@@ -11,8 +12,9 @@ public static class KubeClientFactory
     /// forwarded to <paramref name="localPort"/>: the server becomes https://127.0.0.1:PORT (k3s's certificate
     /// names 127.0.0.1), the CA and client certificate stay as they are.
     /// </summary>
-    public static IKubernetes FromK3sKubeconfig(string kubeconfigYaml, int localPort) =>
-        new k8s.Kubernetes(ConfigFromK3s(kubeconfigYaml, localPort));
+    /// <remarks>With <paramref name="time"/>, requests go through <see cref="RetryHandler"/> (429 always, 5xx for reads and deletes).</remarks>
+    public static IKubernetes FromK3sKubeconfig(string kubeconfigYaml, int localPort, TimeProvider? time = null, RetryOptions? retry = null) =>
+        Create(ConfigFromK3s(kubeconfigYaml, localPort), time, retry);
 
     /// <summary>The client configuration <see cref="FromK3sKubeconfig"/> uses.</summary>
     public static KubernetesClientConfiguration ConfigFromK3s(string kubeconfigYaml, int localPort)
@@ -36,6 +38,12 @@ public static class KubeClientFactory
     }
 
     /// <summary>A client for a plain http API URL (the sandbox emulator): no TLS, no credentials.</summary>
-    public static IKubernetes ForUrl(Uri url) =>
-        new k8s.Kubernetes(new KubernetesClientConfiguration { Host = url.ToString().TrimEnd('/') });
+    public static IKubernetes ForUrl(Uri url, TimeProvider? time = null, RetryOptions? retry = null) =>
+        Create(new KubernetesClientConfiguration { Host = url.ToString().TrimEnd('/') }, time, retry);
+
+    private static IKubernetes Create(KubernetesClientConfiguration config, TimeProvider? time, RetryOptions? retry) =>
+        time is null
+            ? new k8s.Kubernetes(config)
+            // The client chains its own transport under the handler (replacing the placeholder inner handler).
+            : new k8s.Kubernetes(config, new RetryHandler(new HttpClientHandler(), time, retry));
 }
