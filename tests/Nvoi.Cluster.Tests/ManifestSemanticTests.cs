@@ -177,3 +177,19 @@ public class ManifestInputErrorTests
         Assert.Equal("application.services.redis.image is missing", Assert.Throws<NvoiException>(() => ManifestBuilder.Build(Examples.Inputs(app))).Message);
     }
 }
+
+public class PreRunJobNameTests
+{
+    [Theory]
+    [InlineData("localhost:30500/nvoi-shop:20260101120000", "shop-web-pre-run-20260101120000")]
+    [InlineData("localhost:30500/nvoi-shop", "shop-web-pre-run-")]
+    [InlineData("registry.example.com/Shop:V1_2", "shop-web-pre-run-v1-2")]
+    public void The_job_is_named_after_the_image_tag_as_a_dns_label(string image, string expected)
+    {
+        var app = Examples.SinglePostgres();
+        var job = ManifestBuilder.Build(Examples.Inputs(app) with { Image = image }).PreRunJobs.Single();
+        Assert.StartsWith(expected, job.Metadata.Name);
+        Assert.Matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", job.Metadata.Name);
+        Assert.True(job.Metadata.Name.Length <= 63);
+    }
+}

@@ -24,7 +24,7 @@ public static partial class ManifestBuilder
         return all.Select(p => new Mount(VolumeName(p.Key), names.ServerVolumeHostPath(group, p.Key), p.Value)).ToList();
     }
 
-    /// <summary>A config volume name as a pod volume name (a DNS label: <c>redis_data</c> becomes <c>redis-data</c>).</summary>
+    /// <summary>A name as a DNS label (volume and Job names): <c>redis_data</c> becomes <c>redis-data</c>, cut to 63.</summary>
     internal static string VolumeName(string volume)
     {
         var chars = volume.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
@@ -162,9 +162,9 @@ public static partial class ManifestBuilder
     /// </summary>
     public static V1Job PreRunJob(Names names, string service, AppService app, IEnumerable<string> env, string image, IReadOnlyList<Mount> mounts, string envHash)
     {
-        var tag = image.Contains(':') ? image[(image.LastIndexOf(':') + 1)..] : envHash;
-        var name = $"{names.AppDeployment(service)}-pre-run-{tag}".ToLowerInvariant();
-        if (name.Length > Names.MaxDnsLabel) name = name[..Names.MaxDnsLabel].TrimEnd('-');
+        var colon = image.LastIndexOf(':');
+        var tag = colon > image.LastIndexOf('/') ? image[(colon + 1)..] : envHash;
+        var name = VolumeName($"{names.AppDeployment(service)}-pre-run-{tag}");
         var container = AppContainer(names, service, app with { Port = null }, env, image, mounts, "pre-run");
         container.Command = ["sh", "-c", app.PreRunCommand!];
         var labels = ClusterLabels.ForPods(names.App, $"{names.AppPodLabel(service)}-pre-run");
