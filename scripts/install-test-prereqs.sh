@@ -5,11 +5,12 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 
-mapfile -t wanted < <(grep -v '^\s*#' "$here/prereqs/apt.txt" | awk 'NF {print $1}')
 missing=()
-for pkg in "${wanted[@]}"; do
+while read -r pkg extra _; do
+  case "$pkg" in ''|'#'*) continue ;; esac
+  if [[ "$extra" == cmd=* ]] && command -v "${extra#cmd=}" >/dev/null 2>&1; then continue; fi
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
+done < "$here/prereqs/apt.txt"
 if ((${#missing[@]})); then
   echo "installing Debian packages: ${missing[*]}"
   sudo_cmd=()

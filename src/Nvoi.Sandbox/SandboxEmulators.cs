@@ -11,5 +11,6 @@ public static class SandboxEmulators
         new Cloudflare.CloudflareEmulator(options),
         new Scaleway.ScalewayEmulator(options),
         new Aws.Ec2Emulator(options),
+        new Kubernetes.KubernetesEmulator(options),
     ];
 }

@@ -1,0 +1,128 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Nvoi.Sandbox.Kubernetes;
+
+public sealed partial class KubernetesEmulator
+{
+    /// <summary>
+    /// A watch: one JSON event per line, chunked. Without a resourceVersion (or "0") it starts with an ADDED
+    /// event per current object; with one, it replays every change after it. Ends at timeoutSeconds (on the
+    /// emulator's clock) or when the client goes away.
+    /// </summary>
+    private async Task WatchAsync(HttpContext ctx, Target t)
+    {
+        var q = ctx.Request.Query;
+        var labels = Selectors.Labels(q["labelSelector"]);
+        var fields = Selectors.Fields(q["fieldSelector"]);
+        bool Match(WatchEvent e) => e.Resource == t.Type
+            && (t.Namespace is null || e.Object["metadata"]?["namespace"]?.ToString() == t.Namespace)
+            && labels(e.Object) && fields(e.Object);
+
+        long from;
+        var pending = new List<(string Type, JsonObject Obj)>();
+        lock (_lock)
+        {
+            var rv = q["resourceVersion"].ToString();
+            if (rv is "" or "0")
+            {
+                from = _store.ResourceVersion;
+                pending.AddRange(Matching(t, q).Select(o => ("ADDED", o)));
+            }
+            else if (!long.TryParse(rv, out from) || from < _store.OldestWatchable)
+                from = -1;
+        }
+        if (from < 0)
+        {
+            await WriteStatus(ctx, 410, "Expired", $"too old resource version: {q["resourceVersion"]}");
+            return;
+        }
+
+        // The host is simulating a lost response (it will answer 500): a stream would never end, so stop here.
+        if (ReferenceEquals(ctx.Response.Body, Stream.Null)) return;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        if (int.TryParse(q["timeoutSeconds"], out var timeout) && timeout > 0)
+            _ = Task.Delay(TimeSpan.FromSeconds(timeout), _options.Time, cts.Token).ContinueWith(_ => { try { cts.Cancel(); } catch (ObjectDisposedException) { } }, TaskScheduler.Default);
+
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "application/json";
+        await ctx.Response.StartAsync(ctx.RequestAborted);
+        try
+        {
+            while (true)
+            {
+                foreach (var (type, obj) in pending)
+                    await ctx.Response.WriteAsync(new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString(Json) + "\n", cts.Token);
+                await ctx.Response.Body.FlushAsync(cts.Token);
+                pending.Clear();
+                Task changed;
+                lock (_lock)
+                {
+                    changed = _changed.Task;
+                    foreach (var e in _store.Since(from))
+                    {
+                        from = e.ResourceVersion;
+                        if (Match(e)) pending.Add((e.Type, (JsonObject)e.Object.DeepClone()));
+                    }
+                }
+                if (pending.Count == 0) await changed.WaitAsync(cts.Token);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>pods/log: the pod's lines (tailLines), then with follow=true new lines as they come, until the pod ends.</summary>
+    private async Task LogAsync(HttpContext ctx, Target t)
+    {
+        var q = ctx.Request.Query;
+        var follow = q["follow"].ToString() is "true" or "1";
+        var tail = int.TryParse(q["tailLines"], out var n) ? n : -1;
+        string? waiting = null;
+        int sent;
+        List<string> first;
+        lock (_lock)
+        {
+            var pod = _store.Get(t.Type, t.Namespace, t.Name!);
+            if (pod is null) first = null!;
+            else
+            {
+                var state = pod["status"]?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"]?.ToString();
+                if (state is "ContainerCreating" or "ImagePullBackOff" or "ErrImagePull" || pod["status"]?["phase"]?.ToString() == "Pending" && state is not null)
+                    waiting = $"container \"{pod["spec"]?["containers"]?[0]?["name"]}\" in pod \"{t.Name}\" is waiting to start: {(state == "ContainerCreating" ? "ContainerCreating" : "trying and failing to pull image")}";
+            }
+            var lines = _store.Logs.GetValueOrDefault(KubeStore.LogKey(t.Namespace ?? "", t.Name!)) ?? [];
+            first = pod is null ? null! : (tail >= 0 ? lines.Skip(Math.Max(0, lines.Count - tail)) : lines).ToList();
+            sent = lines.Count;
+        }
+        if (first is null) { await NotFound(ctx, t.Type, t.Name!); return; }
+        if (waiting is not null) { await WriteStatus(ctx, 400, "BadRequest", waiting); return; }
+        if (follow && ReferenceEquals(ctx.Response.Body, Stream.Null)) return; // a simulated lost response: do not stream forever
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "text/plain";
+        var ct = ctx.RequestAborted;
+        try
+        {
+            foreach (var line in first) await ctx.Response.WriteAsync(line + "\n", Encoding.UTF8, ct);
+            await ctx.Response.Body.FlushAsync(ct);
+            while (follow)
+            {
+                Task changed; List<string> more; bool ended;
+                lock (_lock)
+                {
+                    changed = _changed.Task;
+                    var pod = _store.Get(t.Type, t.Namespace, t.Name!);
+                    var lines = _store.Logs.GetValueOrDefault(KubeStore.LogKey(t.Namespace ?? "", t.Name!)) ?? [];
+                    more = lines.Skip(sent).ToList();
+                    sent = lines.Count;
+                    ended = pod is null || pod["status"]?["phase"]?.ToString() is "Succeeded" or "Failed";
+                }
+                foreach (var line in more) await ctx.Response.WriteAsync(line + "\n", Encoding.UTF8, ct);
+                await ctx.Response.Body.FlushAsync(ct);
+                if (ended) break;
+                if (more.Count == 0) await changed.WaitAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text.Json;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace Nvoi.Cluster;
+
+/// <summary>A kind nvoi creates, with its server-side apply, list-by-label and delete calls.</summary>
+internal sealed record KindOps(
+    string Kind,
+    Func<IKubernetes, IKubernetesObject<V1ObjectMeta>, string, bool, CancellationToken, Task> Apply,
+    Func<IKubernetes, string, string, CancellationToken, Task<IReadOnlyList<string>>> List,
+    Func<IKubernetes, string, string, CancellationToken, Task> Delete);
+
+/// <summary>
+/// Applies nvoi's objects by server-side apply (field manager <c>nvoi</c>) and prunes the objects nvoi
+/// manages for an app that are no longer wanted.
+/// </summary>
+public sealed class Applier(IKubernetes client)
+{
+    /// <summary>How many times an apply is sent when the API answers 5xx.</summary>
+    public const int ApplyAttempts = 4;
+
+    private static V1Patch Patch(object o) => new(o, V1Patch.PatchType.ApplyPatch);
+    private static readonly V1DeleteOptions Background = new() { PropagationPolicy = "Background" };
+    private const string M = ClusterLabels.FieldManager;
+
+    internal static readonly IReadOnlyList<KindOps> Kinds =
+    [
+        new("Secret",
+            (c, o, ns, f, ct) => c.CoreV1.PatchNamespacedSecretAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
+            async (c, ns, sel, ct) => (await c.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            (c, ns, n, ct) => c.CoreV1.DeleteNamespacedSecretAsync(n, ns, body: Background, cancellationToken: ct)),
+        new("ConfigMap",
+            (c, o, ns, f, ct) => c.CoreV1.PatchNamespacedConfigMapAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
+            async (c, ns, sel, ct) => (await c.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            (c, ns, n, ct) => c.CoreV1.DeleteNamespacedConfigMapAsync(n, ns, body: Background, cancellationToken: ct)),
+        new("Service",
+            (c, o, ns, f, ct) => c.CoreV1.PatchNamespacedServiceAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
+            async (c, ns, sel, ct) => (await c.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            (c, ns, n, ct) => c.CoreV1.DeleteNamespacedServiceAsync(n, ns, body: Background, cancellationToken: ct)),
+        new("Deployment",
+            (c, o, ns, f, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
+            async (c, ns, sel, ct) => (await c.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            (c, ns, n, ct) => c.AppsV1.DeleteNamespacedDeploymentAsync(n, ns, body: Background, cancellationToken: ct)),
+        new("StatefulSet",
+            (c, o, ns, f, ct) => c.AppsV1.PatchNamespacedStatefulSetAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
+            async (c, ns, sel, ct) => (await c.AppsV1.ListNamespacedStatefulSetAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            (c, ns, n, ct) => c.AppsV1.DeleteNamespacedStatefulSetAsync(n, ns, body: Background, cancellationToken: ct)),
+        new("Job",
+            (c, o, ns, f, ct) => c.BatchV1.PatchNamespacedJobAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
+            async (c, ns, sel, ct) => (await c.BatchV1.ListNamespacedJobAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            (c, ns, n, ct) => c.BatchV1.DeleteNamespacedJobAsync(n, ns, body: Background, cancellationToken: ct)),
+        new("Ingress",
+            (c, o, ns, f, ct) => c.NetworkingV1.PatchNamespacedIngressAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
+            async (c, ns, sel, ct) => (await c.NetworkingV1.ListNamespacedIngressAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            (c, ns, n, ct) => c.NetworkingV1.DeleteNamespacedIngressAsync(n, ns, body: Background, cancellationToken: ct)),
+        new("Middleware",
+            (c, o, ns, f, ct) => c.CustomObjects.PatchNamespacedCustomObjectAsync(Patch(o), TraefikMiddleware.Group, TraefikMiddleware.Version, ns, TraefikMiddleware.Plural, o.Metadata.Name, fieldManager: M, force: f, cancellationToken: ct),
+            async (c, ns, sel, ct) => CustomNames(await c.CustomObjects.ListNamespacedCustomObjectAsync(TraefikMiddleware.Group, TraefikMiddleware.Version, ns, TraefikMiddleware.Plural, labelSelector: sel, cancellationToken: ct)),
+            (c, ns, n, ct) => c.CustomObjects.DeleteNamespacedCustomObjectAsync(TraefikMiddleware.Group, TraefikMiddleware.Version, ns, TraefikMiddleware.Plural, n, body: Background, cancellationToken: ct)),
+    ];
+
+    private static IReadOnlyList<string> CustomNames(object list)
+    {
+        var json = list is JsonElement e ? e : JsonSerializer.SerializeToElement(list);
+        return json.TryGetProperty("items", out var items)
+            ? items.EnumerateArray().Select(i => i.GetProperty("metadata").GetProperty("name").GetString()!).ToList()
+            : [];
+    }
+
+    private static KindOps Ops(string kind) =>
+        Kinds.FirstOrDefault(k => k.Kind == kind) ?? throw new ArgumentException($"nvoi does not apply objects of kind {kind}");
+
+    /// <summary>
+    /// Server-side applies one object as field manager <c>nvoi</c>. With <paramref name="force"/> (the default)
+    /// nvoi takes back fields someone changed by hand, so the cluster converges to the config.
+    /// </summary>
+    public async Task ApplyAsync(IKubernetesObject<V1ObjectMeta> obj, bool force = true, CancellationToken ct = default)
+    {
+        var ns = obj.Metadata.NamespaceProperty ?? ClusterLabels.Namespace;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Ops(obj.Kind).Apply(client, obj, ns, force, ct);
+                return;
+            }
+            // Server-side apply is idempotent (the same object gives the same result, even after a lost
+            // response), so a server error is retried here where a generic handler would not retry a PATCH.
+            catch (HttpOperationException e) when ((int)e.Response.StatusCode >= 500 && attempt < ApplyAttempts) { }
+            catch (HttpOperationException e)
+            {
+                throw new NvoiException($"applying {obj.Kind.ToLowerInvariant()} {obj.Metadata.Name} failed: {StatusMessage(e)}", e);
+            }
+        }
+    }
+
+    /// <summary>Applies the objects in order.</summary>
+    public async Task ApplyAllAsync(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, bool force = true, CancellationToken ct = default)
+    {
+        foreach (var o in objects) await ApplyAsync(o, force, ct);
+    }
+
+    /// <summary>
+    /// Deletes every object labelled managed-by=nvoi, instance=<paramref name="app"/> whose kind and name are not
+    /// in <paramref name="desired"/> (PersistentVolumeClaims are never pruned: they hold data).
+    /// Returns what was deleted, as "Kind/name".
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PruneAsync(string app, IEnumerable<IKubernetesObject<V1ObjectMeta>> desired, CancellationToken ct = default)
+    {
+        var keep = desired.Select(o => (o.Kind, o.Metadata.Name)).ToHashSet();
+        var selector = ClusterLabels.Selector(app);
+        var deleted = new List<string>();
+        foreach (var kind in Kinds)
+        {
+            IReadOnlyList<string> names;
+            try { names = await kind.List(client, ClusterLabels.Namespace, selector, ct); }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { continue; } // e.g. no Traefik CRDs
+            foreach (var name in names.Where(n => !keep.Contains((kind.Kind, n))))
+            {
+                try { await kind.Delete(client, ClusterLabels.Namespace, name, ct); }
+                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { }
+                deleted.Add($"{kind.Kind}/{name}");
+            }
+        }
+        return deleted;
+    }
+
+    /// <summary>The API's Status message (never the request, which may hold secret values).</summary>
+    internal static string StatusMessage(HttpOperationException e)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(e.Response.Content ?? "");
+            if (doc.RootElement.TryGetProperty("message", out var m) && m.GetString() is { Length: > 0 } text) return text;
+        }
+        catch (JsonException) { }
+        return $"HTTP {(int)e.Response.StatusCode}";
+    }
+}
