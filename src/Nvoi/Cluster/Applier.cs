@@ -10,7 +10,7 @@ namespace Nvoi.Cluster;
 internal sealed record KindOps(
     string Kind,
     Func<IKubernetes, IKubernetesObject<V1ObjectMeta>, string, bool, CancellationToken, Task> Apply,
-    Func<IKubernetes, string, string, CancellationToken, Task<IReadOnlyList<string>>> List,
+    Func<IKubernetes, string, string, CancellationToken, Task<IReadOnlyList<V1ObjectMeta>>> List,
     Func<IKubernetes, string, string, CancellationToken, Task> Delete);
 
 /// <summary>
@@ -30,43 +30,43 @@ public sealed class Applier(IKubernetes client)
     [
         new("Secret",
             (c, o, ns, f, ct) => c.CoreV1.PatchNamespacedSecretAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
-            async (c, ns, sel, ct) => (await c.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            async (c, ns, sel, ct) => (await c.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata).ToList(),
             (c, ns, n, ct) => c.CoreV1.DeleteNamespacedSecretAsync(n, ns, body: Background, cancellationToken: ct)),
         new("ConfigMap",
             (c, o, ns, f, ct) => c.CoreV1.PatchNamespacedConfigMapAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
-            async (c, ns, sel, ct) => (await c.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            async (c, ns, sel, ct) => (await c.CoreV1.ListNamespacedConfigMapAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata).ToList(),
             (c, ns, n, ct) => c.CoreV1.DeleteNamespacedConfigMapAsync(n, ns, body: Background, cancellationToken: ct)),
         new("Service",
             (c, o, ns, f, ct) => c.CoreV1.PatchNamespacedServiceAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
-            async (c, ns, sel, ct) => (await c.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            async (c, ns, sel, ct) => (await c.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata).ToList(),
             (c, ns, n, ct) => c.CoreV1.DeleteNamespacedServiceAsync(n, ns, body: Background, cancellationToken: ct)),
         new("Deployment",
             (c, o, ns, f, ct) => c.AppsV1.PatchNamespacedDeploymentAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
-            async (c, ns, sel, ct) => (await c.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            async (c, ns, sel, ct) => (await c.AppsV1.ListNamespacedDeploymentAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata).ToList(),
             (c, ns, n, ct) => c.AppsV1.DeleteNamespacedDeploymentAsync(n, ns, body: Background, cancellationToken: ct)),
         new("StatefulSet",
             (c, o, ns, f, ct) => c.AppsV1.PatchNamespacedStatefulSetAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
-            async (c, ns, sel, ct) => (await c.AppsV1.ListNamespacedStatefulSetAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            async (c, ns, sel, ct) => (await c.AppsV1.ListNamespacedStatefulSetAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata).ToList(),
             (c, ns, n, ct) => c.AppsV1.DeleteNamespacedStatefulSetAsync(n, ns, body: Background, cancellationToken: ct)),
         new("Job",
             (c, o, ns, f, ct) => c.BatchV1.PatchNamespacedJobAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
-            async (c, ns, sel, ct) => (await c.BatchV1.ListNamespacedJobAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            async (c, ns, sel, ct) => (await c.BatchV1.ListNamespacedJobAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata).ToList(),
             (c, ns, n, ct) => c.BatchV1.DeleteNamespacedJobAsync(n, ns, body: Background, cancellationToken: ct)),
         new("Ingress",
             (c, o, ns, f, ct) => c.NetworkingV1.PatchNamespacedIngressAsync(Patch(o), o.Metadata.Name, ns, fieldManager: M, force: f, cancellationToken: ct),
-            async (c, ns, sel, ct) => (await c.NetworkingV1.ListNamespacedIngressAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata.Name).ToList(),
+            async (c, ns, sel, ct) => (await c.NetworkingV1.ListNamespacedIngressAsync(ns, labelSelector: sel, cancellationToken: ct)).Items.Select(i => i.Metadata).ToList(),
             (c, ns, n, ct) => c.NetworkingV1.DeleteNamespacedIngressAsync(n, ns, body: Background, cancellationToken: ct)),
         new("Middleware",
             (c, o, ns, f, ct) => c.CustomObjects.PatchNamespacedCustomObjectAsync(Patch(o), TraefikMiddleware.Group, TraefikMiddleware.Version, ns, TraefikMiddleware.Plural, o.Metadata.Name, fieldManager: M, force: f, cancellationToken: ct),
-            async (c, ns, sel, ct) => CustomNames(await c.CustomObjects.ListNamespacedCustomObjectAsync(TraefikMiddleware.Group, TraefikMiddleware.Version, ns, TraefikMiddleware.Plural, labelSelector: sel, cancellationToken: ct)),
+            async (c, ns, sel, ct) => CustomMetadata(await c.CustomObjects.ListNamespacedCustomObjectAsync(TraefikMiddleware.Group, TraefikMiddleware.Version, ns, TraefikMiddleware.Plural, labelSelector: sel, cancellationToken: ct)),
             (c, ns, n, ct) => c.CustomObjects.DeleteNamespacedCustomObjectAsync(TraefikMiddleware.Group, TraefikMiddleware.Version, ns, TraefikMiddleware.Plural, n, body: Background, cancellationToken: ct)),
     ];
 
-    private static IReadOnlyList<string> CustomNames(object list)
+    private static IReadOnlyList<V1ObjectMeta> CustomMetadata(object list)
     {
         var json = list is JsonElement e ? e : JsonSerializer.SerializeToElement(list);
         return json.TryGetProperty("items", out var items)
-            ? items.EnumerateArray().Select(i => i.GetProperty("metadata").GetProperty("name").GetString()!).ToList()
+            ? items.EnumerateArray().Select(i => KubernetesJson.Deserialize<V1ObjectMeta>(i.GetProperty("metadata").GetRawText())).ToList()
             : [];
     }
 
@@ -116,7 +116,7 @@ public sealed class Applier(IKubernetes client)
         foreach (var kind in Kinds)
         {
             IReadOnlyList<string> names;
-            try { names = await kind.List(client, ClusterLabels.Namespace, selector, ct); }
+            try { names = (await kind.List(client, ClusterLabels.Namespace, selector, ct)).Select(m => m.Name).ToList(); }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { continue; } // e.g. no Traefik CRDs
             foreach (var name in names.Where(n => !keep.Contains((kind.Kind, n))))
             {
@@ -126,6 +126,24 @@ public sealed class Applier(IKubernetes client)
             }
         }
         return deleted;
+    }
+
+    /// <summary>
+    /// Every object nvoi manages for <paramref name="app"/>, as "Kind/name" → the value of
+    /// <paramref name="annotation"/> (null when absent), for comparing desired and live in a plan.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string?>> ListManagedAsync(string app, string annotation, CancellationToken ct = default)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var kind in Kinds)
+        {
+            IReadOnlyList<V1ObjectMeta> items;
+            try { items = await kind.List(client, ClusterLabels.Namespace, ClusterLabels.Selector(app), ct); }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { continue; }
+            foreach (var meta in items)
+                result[$"{kind.Kind}/{meta.Name}"] = meta.Annotations?.TryGetValue(annotation, out var value) == true ? value : null;
+        }
+        return result;
     }
 
     /// <summary>The API's Status message (never the request, which may hold secret values).</summary>

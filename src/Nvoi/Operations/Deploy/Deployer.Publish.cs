@@ -66,7 +66,7 @@ public sealed partial class Deployer
             if (!live.K3sActive.Contains(master.Name)) return new StepOutcome<ClusterPlan?>(null, "no cluster yet");
 
             await using var access = await OpenClusterAsync(host, ct);
-            var liveObjects = await new Applier(access.Client).ListAppliedAsync(_desired.Names.App, ct);
+            var liveObjects = await new Applier(access.Client).ListManagedAsync(_desired.Names.App, ClusterState.HashAnnotation, ct);
             var digest = BuildContext.Digest(_options.WorkingDirectory, DockerfilePath);
             var liveImage = await LiveAppImageAsync(access.Client, ct);
             var tokens = await TunnelTokensAsync(ct);
