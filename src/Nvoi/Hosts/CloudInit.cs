@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Nvoi.Remote;
 
@@ -9,6 +10,9 @@ public static class CloudInit
 {
     /// <summary>The packages every server gets.</summary>
     public static IReadOnlyList<string> Packages { get; } = ["curl", "git", "jq", "rsync"];
+
+    // A JSON string is a YAML double-quoted scalar; keep '+' and '/' of base64 readable.
+    private static readonly JsonSerializerOptions QuoteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// Renders a <c>#cloud-config</c> document: user <c>deploy</c> with passwordless sudo and
@@ -38,7 +42,7 @@ public static class CloudInit
         sb.Append("    sudo: \"ALL=(ALL) NOPASSWD:ALL\"\n");
         sb.Append("    lock_passwd: true\n");
         sb.Append("    ssh_authorized_keys:\n");
-        sb.Append("      - ").Append(JsonSerializer.Serialize(deployPublicKey.Trim())).Append('\n');
+        sb.Append("      - ").Append(JsonSerializer.Serialize(deployPublicKey.Trim(), QuoteOptions)).Append('\n');
         sb.Append("package_update: true\n");
         sb.Append("packages: [").Append(string.Join(", ", Packages)).Append("]\n");
         if (hostPrivateKey is not null && hostPublicKey is not null)
