@@ -34,6 +34,11 @@ case "$action" in
         fi
         ;;
     release)
+        exec 9>>"$path.guard"
+        if ! flock -w 30 9; then
+            echo "could not take $path.guard" >&2
+            exit 8
+        fi
         if [ -f "$path" ]; then
             rm -f "$path"
             echo "lock: released"

@@ -36,8 +36,12 @@ rm -f "$token_src"
 printf '%s\n' 'mirrors:' '  "localhost:30500":' '    endpoint:' '      - "http://localhost:30500"' \
     | sudo tee /etc/rancher/k3s/registries.yaml >/dev/null
 
-curl -sfL https://get.k3s.io | sudo env INSTALL_K3S_VERSION="$version" \
-    K3S_URL="https://$server_ip:6443" K3S_TOKEN_FILE=/etc/rancher/k3s/agent-token sh -s - agent \
+installer=$(mktemp)
+trap 'rm -f "$installer"' EXIT
+# Download first: a failed download must stop here, not feed an empty script to sh.
+curl -sfL https://get.k3s.io -o "$installer"
+sudo env INSTALL_K3S_VERSION="$version" \
+    K3S_URL="https://$server_ip:6443" K3S_TOKEN_FILE=/etc/rancher/k3s/agent-token sh "$installer" agent \
     --node-name "$node_name" \
     --node-ip "$private_ip" \
     --flannel-iface "$iface"

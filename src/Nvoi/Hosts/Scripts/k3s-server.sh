@@ -29,7 +29,11 @@ sudo mkdir -p /etc/rancher/k3s
 printf '%s\n' 'mirrors:' '  "localhost:30500":' '    endpoint:' '      - "http://localhost:30500"' \
     | sudo tee /etc/rancher/k3s/registries.yaml >/dev/null
 
-curl -sfL https://get.k3s.io | sudo env INSTALL_K3S_VERSION="$version" sh -s - server \
+installer=$(mktemp)
+trap 'rm -f "$installer"' EXIT
+# Download first: a failed download must stop here, not feed an empty script to sh.
+curl -sfL https://get.k3s.io -o "$installer"
+sudo env INSTALL_K3S_VERSION="$version" sh "$installer" server \
     --node-name "$node_name" \
     --node-ip "$private_ip" \
     --advertise-address "$private_ip" \

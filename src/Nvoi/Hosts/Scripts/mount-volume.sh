@@ -40,7 +40,7 @@ case "$probe" in
 esac
 echo "formatted: $formatted"
 
-uuid=$(sudo blkid -s UUID -o value "$device")
+uuid=$(sudo blkid -p -s UUID -o value "$device")
 if [ -z "$uuid" ]; then
     echo "no filesystem UUID on $device" >&2
     exit 5
