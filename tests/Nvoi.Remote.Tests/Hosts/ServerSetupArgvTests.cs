@@ -144,3 +144,31 @@ public class ServerSetupArgvTests
         Assert.False(root.Children.ContainsKey("ssh_keys"));
     }
 }
+
+public class CloudInitHostKeyTests
+{
+    [Fact]
+    public async Task Host_key_fragment_joins_the_document()
+    {
+        var dir = Directory.CreateTempSubdirectory("nvoi-ci-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "host");
+            await SshdServer.Keygen(path);
+            var priv = await File.ReadAllTextAsync(path);
+            var pub = (await File.ReadAllTextAsync(path + ".pub")).Trim();
+            var yaml = Nvoi.Hosts.CloudInit.Render("ssh-ed25519 AAAAC3Nz deploy", priv, pub);
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            var root = (YamlMappingNode)stream.Documents[0].RootNode;
+            Assert.Equal("true", root["ssh_deletekeys"].ToString());
+            Assert.Equal(HostKey.Parse(pub), HostKey.Parse(((YamlMappingNode)root["ssh_keys"])["ed25519_public"].ToString()));
+            Assert.Equal("deploy", ((YamlMappingNode)((YamlSequenceNode)root["users"]).Children[0])["name"].ToString());
+            Assert.Throws<ArgumentException>(() => Nvoi.Hosts.CloudInit.Render("ssh-ed25519 AAAA", priv, null));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
