@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Nvoi.Hosts;
+
+namespace Nvoi.Sandbox.Hosts;
+
+public sealed partial class SimulatedHost
+{
+    private const string Registries = "mirrors:\n  \"localhost:30500\":\n    endpoint:\n      - \"http://localhost:30500\"\n";
+
+    private Task<int> RunScriptAsync(string? name, string[] a, CommandOutput o, CancellationToken cancellationToken)
+    {
+        Func<SimulatedHostState, int>? effect = name switch
+        {
+            HostScripts.CloudInitWait => s => CloudInitWait(s, o),
+            HostScripts.MountVolume when a.Length == 3 => s => MountVolume(s, a[0], a[1], a[2], o),
+            HostScripts.K3sServer when a.Length == 4 => s => K3sServer(s, a[0], a[1], a[2], o),
+            HostScripts.K3sAgent when a.Length == 6 => s => K3sAgent(s, a[0], a[1], a[2], a[3], a[4], o),
+            HostScripts.DeployLock when a.Length >= 2 => s => DeployLock(s, a, o),
+            HostScripts.PruneImages when a.Length == 2 => s => PruneImages(s, a[0], int.Parse(a[1], CultureInfo.InvariantCulture), o),
+            _ => null,
+        };
+        if (effect is null)
+        {
+            o.Err(name is null ? "sandbox: sh: script without an nvoi-script line: not simulated"
+                : $"sandbox: {name} ({a.Length} arguments): not simulated");
+            return Task.FromResult(127);
+        }
+        return _store.UpdateAsync(s => Task.FromResult(effect(s)), cancellationToken);
+    }
+
+    private static int CloudInitWait(SimulatedHostState s, CommandOutput o)
+    {
+        if (!s.CloudInitDone)
+        {
+            o.Err("cloud-init: failed (exit 1): status: error");
+            return 4;
+        }
+        o.Out("cloud-init: done");
+        return 0;
+    }
+
+    private int MountVolume(SimulatedHostState s, string device, string mountPath, string waitSeconds, CommandOutput o)
+    {
+        if (!_attachedDevices().Contains(device, StringComparer.Ordinal))
+        {
+            o.Err($"device {device} did not appear within {waitSeconds}s");
+            return 3;
+        }
+        var formatted = false;
+        if (!s.Filesystems.TryGetValue(device, out var fs))
+        {
+            fs = new SimulatedFilesystem("xfs", Guid.NewGuid().ToString());
+            s.Filesystems[device] = fs;
+            s.FormatCount[device] = s.FormatCount.GetValueOrDefault(device) + 1;
+            formatted = true;
+        }
+        o.Out("formatted: " + (formatted ? "yes" : "no"));
+        var mount = SimulatedPaths.Normalize(mountPath);
+        MakeDirectories(s, mount);
+        var fstab = ReadText(s, "/etc/fstab") ?? "";
+        if (!fstab.Split('\n').Any(l => l.StartsWith($"UUID={fs.Uuid} ", StringComparison.Ordinal) || l.StartsWith($"UUID={fs.Uuid}\t", StringComparison.Ordinal)))
+        {
+            WriteText(s, "/etc/fstab", fstab + $"UUID={fs.Uuid} {mountPath} xfs defaults,nofail 0 2\n");
+        }
+        s.Mounts[mount] = device;
+        o.Out($"mounted: {device} {mountPath} {fs.Uuid}");
+        return 0;
+    }
+
+    private int K3sServer(SimulatedHostState s, string privateIp, string nodeName, string version, CommandOutput o)
+    {
+        if (s.ActiveServices.Contains("k3s"))
+        {
+            o.Out("k3s: already active");
+            return 0;
+        }
+        o.Out("private interface: enp7s0");
+        WriteText(s, K3s.RegistriesPath, Registries);
+        WriteText(s, K3s.KubeconfigPath, _kubeconfig?.Invoke() ?? DefaultKubeconfig);
+        if (ReadText(s, K3s.NodeTokenPath) is null)
+        {
+            var token = "K10" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) + "::server:" +
+                Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            WriteText(s, K3s.NodeTokenPath, token + "\n");
+        }
+        s.ActiveServices.Add("k3s");
+        s.K3s = new SimulatedK3sNode("server", nodeName, privateIp, version, null);
+        s.K3sInstallCount++;
+        o.Out("k3s: installed");
+        return 0;
+    }
+
+    private int K3sAgent(SimulatedHostState s, string serverIp, string tokenFile, string privateIp, string nodeName, string version,
+        CommandOutput o)
+    {
+        var tokenPath = SimulatedPaths.Normalize(tokenFile);
+        if (s.ActiveServices.Contains("k3s-agent"))
+        {
+            DeleteFile(s, tokenPath);
+            o.Out("k3s-agent: already active");
+            return 0;
+        }
+        o.Out("private interface: enp7s0");
+        if (!s.Files.ContainsKey(tokenPath))
+        {
+            o.Err($"install: cannot stat '{tokenFile}': No such file or directory");
+            return 1;
+        }
+        MoveFile(s, tokenPath, K3s.AgentTokenPath);
+        WriteText(s, K3s.RegistriesPath, Registries);
+        s.ActiveServices.Add("k3s-agent");
+        s.K3s = new SimulatedK3sNode("agent", nodeName, privateIp, version, serverIp);
+        s.K3sInstallCount++;
+        o.Out("k3s-agent: joined");
+        return 0;
+    }
+
+    private int DeployLock(SimulatedHostState s, string[] a, CommandOutput o)
+    {
+        var path = SimulatedPaths.Normalize(a[1]);
+        var current = ReadText(s, path);
+        switch (a[0])
+        {
+            case "read":
+                o.Out(current is null ? "lock: none" : "lock: present");
+                if (current is not null) o.Stdout.Append(current);
+                return 0;
+            case "release":
+                o.Out(DeleteFile(s, path) ? "lock: released" : "lock: absent");
+                return 0;
+            case "acquire" when a.Length == 6:
+                if (!IsDirectory(s, SimulatedPaths.Parent(path)))
+                {
+                    o.Err($"sh: cannot create {a[1]}.guard: Directory nonexistent");
+                    return 2;
+                }
+                var content = $"holder={a[2]}\nsince={a[3]}\nversion={a[4]}\n";
+                if (current is null)
+                {
+                    WriteText(s, path, content);
+                    o.Out("lock: acquired");
+                    return 0;
+                }
+                var since = LockInfo.Parse(current)?.Since.ToUnixTimeSeconds();
+                var now = long.Parse(a[3], CultureInfo.InvariantCulture);
+                if (since is { } t && now - t < long.Parse(a[5], CultureInfo.InvariantCulture))
+                {
+                    o.Out("lock: held");
+                    o.Stdout.Append(current);
+                    return 0;
+                }
+                o.Out("lock: replaced-stale");
+                o.Stdout.Append(current);
+                WriteText(s, path, content);
+                return 0;
+            default:
+                o.Err($"unknown action: {a[0]}");
+                return 2;
+        }
+    }
+
+    private static int PruneImages(SimulatedHostState s, string repository, int keep, CommandOutput o)
+    {
+        var prefix = repository + ":";
+        var candidates = s.Images
+            .Where(r => r.StartsWith(prefix, StringComparison.Ordinal) && r[prefix.Length..] != "latest")
+            .OrderByDescending(r => r, StringComparer.Ordinal)
+            .Skip(keep)
+            .Where(r => !s.ImagesInUse.Contains(r))
+            .ToList();
+        foreach (var r in candidates)
+        {
+            s.Images.Remove(r);
+            o.Out("removed: " + r);
+        }
+        return 0;
+    }
+
+    private const string DefaultKubeconfig =
+        "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://127.0.0.1:6443\n  name: default\n" +
+        "contexts:\n- context:\n    cluster: default\n    user: default\n  name: default\ncurrent-context: default\n" +
+        "users:\n- name: default\n  user:\n    token: sandbox\n";
+}

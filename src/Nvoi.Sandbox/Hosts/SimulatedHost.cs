@@ -1,0 +1,137 @@
+using System.Text;
+using Nvoi.Hosts;
+using Nvoi.Remote;
+
+namespace Nvoi.Sandbox.Hosts;
+
+/// <summary>
+/// A server of the sandbox world behind <see cref="IRemoteHost"/>. It answers the host scripts of
+/// <see cref="HostScripts"/> (recognised by their <c># nvoi-script: NAME</c> line) by doing their
+/// effect on a persisted state, plus a few plain commands; anything else exits 127.
+/// </summary>
+public sealed partial class SimulatedHost : IRemoteHost
+{
+    private readonly SimulatedHostStore _store;
+    private readonly Func<IReadOnlyList<string>> _attachedDevices;
+    private readonly Func<int, CancellationToken, Task<IPortForward>> _forwardPort;
+    private readonly Func<string>? _kubeconfig;
+
+    /// <summary>Creates the host <paramref name="server"/>, its state kept in <paramref name="stateDirectory"/>.</summary>
+    /// <param name="server">Server name (state file <c>NAME.host.json</c>, file blobs in <c>NAME.files/</c>).</param>
+    /// <param name="stateDirectory">Directory shared by all simulated hosts of one sandbox (e.g. .nvoi/sandbox/hosts).</param>
+    /// <param name="attachedDevices">Block device paths attached to this server right now (from the compute emulator).</param>
+    /// <param name="forwardPort">Opens a forward to a port "on the server" (e.g. 6443 → a Kubernetes emulator, 30500 → a registry).</param>
+    /// <param name="kubeconfig">The kubeconfig k3s writes when installed; a placeholder pointing at https://127.0.0.1:6443 when null.</param>
+    public SimulatedHost(string server, string stateDirectory, Func<IReadOnlyList<string>> attachedDevices,
+        Func<int, CancellationToken, Task<IPortForward>> forwardPort, Func<string>? kubeconfig = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(server);
+        ArgumentException.ThrowIfNullOrWhiteSpace(stateDirectory);
+        Server = server;
+        _store = new SimulatedHostStore(stateDirectory, server);
+        _attachedDevices = attachedDevices ?? throw new ArgumentNullException(nameof(attachedDevices));
+        _forwardPort = forwardPort ?? throw new ArgumentNullException(nameof(forwardPort));
+        _kubeconfig = kubeconfig;
+    }
+
+    /// <inheritdoc />
+    public string Server { get; }
+
+    /// <summary>A snapshot of the saved state (for the world and tests).</summary>
+    public Task<SimulatedHostState> ReadStateAsync(CancellationToken cancellationToken = default) =>
+        _store.ReadAsync(cancellationToken);
+
+    /// <summary>Changes the state under the lock (e.g. the world adds pulled images or marks images in use).</summary>
+    public Task UpdateStateAsync(Action<SimulatedHostState> change, CancellationToken cancellationToken = default) =>
+        _store.UpdateAsync(s => { change(s); return Task.FromResult(0); }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<RemoteResult> RunAsync(IReadOnlyList<string> argv, Stream? stdin = null, Action<OutputLine>? onLine = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(new RemoteCommand(argv, stdin, null, onLine), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<RemoteResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.Argv.Count == 0)
+        {
+            throw new ArgumentException("A command needs at least a program name.", nameof(command));
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var output = new CommandOutput();
+        var exit = await ExecuteAsync(command, output, cancellationToken).ConfigureAwait(false);
+        var stdout = output.Stdout.ToString();
+        if (command.Stdout is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(stdout);
+            await command.Stdout.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            stdout = "";
+        }
+        var stderr = output.Stderr.ToString();
+        if (command.OnLine is { } onLine)
+        {
+            foreach (var line in SplitLines(stdout)) onLine(new OutputLine(false, line));
+            foreach (var line in SplitLines(stderr)) onLine(new OutputLine(true, line));
+        }
+        return new RemoteResult(exit, stdout, stderr);
+    }
+
+    /// <inheritdoc />
+    public async Task UploadAsync(Stream content, string remotePath, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var path = SimulatedPaths.Normalize(remotePath);
+        var blob = Guid.NewGuid().ToString("N");
+        var blobPath = Path.Combine(_store.BlobDirectory, blob);
+        await using (var file = new FileStream(blobPath, FileMode.CreateNew, FileAccess.Write))
+        {
+            await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+        await _store.UpdateAsync(s =>
+        {
+            if (!s.Directories.Contains(SimulatedPaths.Parent(path)))
+            {
+                File.Delete(blobPath);
+                throw new IOException($"sandbox: cannot upload to {path}: no such directory");
+            }
+            SetBlob(s, path, blob);
+            return Task.FromResult(0);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task DownloadAsync(string remotePath, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var path = SimulatedPaths.Normalize(remotePath);
+        return _store.UpdateAsync(async s =>
+        {
+            if (!s.Files.TryGetValue(path, out var blob))
+            {
+                throw new RemoteCommandException(Server, "cat", 1, $"cat: {path}: No such file or directory");
+            }
+            await using var file = new FileStream(Path.Combine(_store.BlobDirectory, blob), FileMode.Open, FileAccess.Read);
+            await file.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IPortForward> ForwardLocalPortAsync(string remoteHost, int remotePort, CancellationToken cancellationToken = default) =>
+        _forwardPort(remotePort, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static IEnumerable<string> SplitLines(string text) =>
+        text.Length == 0 ? [] : text.TrimEnd('\n').Split('\n');
+
+    private sealed class CommandOutput
+    {
+        public StringBuilder Stdout { get; } = new();
+        public StringBuilder Stderr { get; } = new();
+        public void Out(string line) => Stdout.Append(line).Append('\n');
+        public void Err(string line) => Stderr.Append(line).Append('\n');
+    }
+}

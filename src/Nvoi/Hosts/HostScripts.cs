@@ -1,0 +1,60 @@
+using System.Reflection;
+
+namespace Nvoi.Hosts;
+
+/// <summary>
+/// The shell scripts nvoi runs on servers (embedded resources <c>Hosts/Scripts/*.sh</c>). Each starts
+/// with <c>#!/bin/sh</c>, a <c># nvoi-script: NAME</c> line and <c>set -eu</c>, takes its inputs as
+/// positional arguments only and is safe to run twice.
+/// </summary>
+public static class HostScripts
+{
+    /// <summary>The marker line prefix naming a script.</summary>
+    public const string NameMarker = "# nvoi-script: ";
+
+    public const string CloudInitWait = "cloud-init-wait";
+    public const string MountVolume = "mount-volume";
+    public const string K3sServer = "k3s-server";
+    public const string K3sAgent = "k3s-agent";
+    public const string DeployLock = "deploy-lock";
+    public const string PruneImages = "prune-images";
+
+    private const string Prefix = "Nvoi.Hosts.Scripts.";
+
+    /// <summary>Every script name shipped with nvoi.</summary>
+    public static IReadOnlyList<string> Names { get; } = typeof(HostScripts).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".sh", StringComparison.Ordinal))
+        .Select(n => n[Prefix.Length..^3])
+        .Order(StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>Opens the script <paramref name="name"/> (without <c>.sh</c>) for reading.</summary>
+    public static Stream Open(string name) =>
+        typeof(HostScripts).Assembly.GetManifestResourceStream(Prefix + name + ".sh")
+            ?? throw new ArgumentException($"No host script named {name}.", nameof(name));
+
+    /// <summary>The text of the script <paramref name="name"/>.</summary>
+    public static string Text(string name)
+    {
+        using var reader = new StreamReader(Open(name));
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// The name in a script's <c># nvoi-script: NAME</c> line, looked for in the first lines of
+    /// <paramref name="scriptText"/>; null when there is none.
+    /// </summary>
+    public static string? NameOf(string scriptText)
+    {
+        ArgumentNullException.ThrowIfNull(scriptText);
+        foreach (var line in scriptText.Split('\n').Take(5))
+        {
+            var trimmed = line.TrimEnd('\r');
+            if (trimmed.StartsWith(NameMarker, StringComparison.Ordinal))
+            {
+                return trimmed[NameMarker.Length..].Trim();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Nvoi.Remote;
+
+namespace Nvoi.Hosts;
+
+public static partial class ServerSetup
+{
+    private static async Task<RemoteResult> RunScriptAsync(IRemoteHost host, string script, string step,
+        IReadOnlyList<string> arguments, Action<OutputLine>? onLine, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        await using var stream = HostScripts.Open(script);
+        var result = await host.RunScriptAsync(stream, arguments, onLine, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new HostSetupException(host.Server, step, result.ExitCode, LastLine(result.Stderr));
+        }
+        return result;
+    }
+
+    private static async Task<bool> IsActiveAsync(IRemoteHost host, string service, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var result = await host.RunAsync(["systemctl", "is-active", "--quiet", service], cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return result.Succeeded;
+    }
+
+    private static async Task<string> ReadRootFileAsync(IRemoteHost host, string path, string step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var result = await host.RunAsync(["sudo", "cat", "--", path], cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            // Never echo the file (it may be a secret); stderr of cat only names the path.
+            throw new HostSetupException(host.Server, step, result.ExitCode, LastLine(result.Stderr));
+        }
+        return result.Stdout;
+    }
+
+    internal static IReadOnlyList<string> Lines(string text) =>
+        text.Replace("\r", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    internal static string? Value(string stdout, string prefix) =>
+        Lines(stdout).Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l[prefix.Length..]).LastOrDefault();
+
+    private static string LastLine(string text) => Lines(text).LastOrDefault()?.Trim() ?? "";
+
+    private static string Seconds(TimeSpan span) =>
+        ((long)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    private static void RequireAbsolutePath(string path, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path, name);
+        if (path[0] != '/' || path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new ArgumentException($"{name} must be an absolute path without spaces: {path}", name);
+        }
+    }
+
+    // A value that is one token in a script's output and in config files (no whitespace, no control chars).
+    private static void RequireWord(string value, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value, name);
+        if (value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new ArgumentException($"{name} must not contain spaces or control characters.", name);
+        }
+    }
+
+    private static void RequireLine(string value, string name)
+    {
+        ArgumentNullException.ThrowIfNull(value, name);
+        if (value.Any(char.IsControl))
+        {
+            throw new ArgumentException($"{name} must be a single line.", name);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Nvoi.Remote;
+
+namespace Nvoi.Hosts;
+
+public static partial class ServerSetup
+{
+    /// <summary>How old a deploy lock must be before another deploy replaces it (0.2.0: 3600 s).</summary>
+    public static readonly TimeSpan DefaultLockStaleAfter = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Takes the deploy lock at <paramref name="path"/> atomically (two concurrent deploys cannot both
+    /// get it). A lock older than <paramref name="staleAfter"/> at <c>lockInfo.Since</c> is replaced.
+    /// </summary>
+    public static async Task<LockResult> AcquireDeployLockAsync(IRemoteHost master, string path, LockInfo lockInfo,
+        TimeSpan staleAfter, CancellationToken cancellationToken = default)
+    {
+        RequireAbsolutePath(path, nameof(path));
+        ArgumentNullException.ThrowIfNull(lockInfo);
+        RequireLine(lockInfo.Holder, nameof(lockInfo.Holder));
+        RequireLine(lockInfo.Version, nameof(lockInfo.Version));
+        var result = await RunScriptAsync(master, HostScripts.DeployLock, "take the deploy lock",
+            ["acquire", path, lockInfo.Holder, Unix(lockInfo.Since), lockInfo.Version, Seconds(staleAfter)],
+            null, cancellationToken).ConfigureAwait(false);
+        var (status, content) = SplitLockOutput(result.Stdout);
+        return status switch
+        {
+            "acquired" => new LockResult.Acquired(null),
+            "replaced-stale" => new LockResult.Acquired(LockInfo.Parse(content)),
+            "held" => new LockResult.HeldBy(LockInfo.Parse(content)
+                ?? throw new HostSetupException(master.Server, "take the deploy lock", 0, "unreadable lock file " + path)),
+            _ => throw new HostSetupException(master.Server, "take the deploy lock", 0, "unexpected answer: " + status),
+        };
+    }
+
+    /// <summary>The deploy lock at <paramref name="path"/>, or null when there is none (or it is unreadable).</summary>
+    public static async Task<LockInfo?> ReadDeployLockAsync(IRemoteHost master, string path, CancellationToken cancellationToken = default)
+    {
+        RequireAbsolutePath(path, nameof(path));
+        var result = await RunScriptAsync(master, HostScripts.DeployLock, "read the deploy lock", ["read", path],
+            null, cancellationToken).ConfigureAwait(false);
+        var (status, content) = SplitLockOutput(result.Stdout);
+        return status == "present" ? LockInfo.Parse(content) : null;
+    }
+
+    /// <summary>Removes the deploy lock. Returns false when there was none (calling it twice is fine).</summary>
+    public static async Task<bool> ReleaseDeployLockAsync(IRemoteHost master, string path, CancellationToken cancellationToken = default)
+    {
+        RequireAbsolutePath(path, nameof(path));
+        var result = await RunScriptAsync(master, HostScripts.DeployLock, "release the deploy lock", ["release", path],
+            null, cancellationToken).ConfigureAwait(false);
+        return SplitLockOutput(result.Stdout).Status == "released";
+    }
+
+    private static (string Status, string Content) SplitLockOutput(string stdout)
+    {
+        var text = stdout.Replace("\r", "", StringComparison.Ordinal);
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        var first = newline < 0 ? text : text[..newline];
+        var rest = newline < 0 ? "" : text[(newline + 1)..];
+        return (first.StartsWith("lock: ", StringComparison.Ordinal) ? first["lock: ".Length..].Trim() : first.Trim(), rest);
+    }
+
+    private static string Unix(DateTimeOffset time) => time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+}
