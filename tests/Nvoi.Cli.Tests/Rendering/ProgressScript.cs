@@ -19,7 +19,7 @@ internal static class ProgressScript
         new PlannedAction(PlanActionKind.Delete, "volume", "myapp-old", "no longer in config"),
     ]);
 
-    private static T At<T>(T e, double seconds) where T : ProgressEvent => e with { At = T0.AddSeconds(seconds) };
+    private static T At<T>(T e, double seconds) where T : ProgressEvent => e with { At = T0.AddMilliseconds(Math.Round(seconds * 1000)) };
 
     public static IReadOnlyList<ProgressEvent> Events { get; } =
     [
@@ -31,7 +31,7 @@ internal static class ProgressScript
         At(new ProgressMessage("volumes", MessageLevel.Info, "attaching myapp-data"), 0.7),
         At(new StepFinished("servers", "created 3"), 2.3),
         At(new ProgressMessage(null, MessageLevel.Warning, "server type cx22 is deprecated"), 2.4),
-        At(new StepFailed("volumes", "volume myapp-data did not attach"), 3.05),
+        At(new StepFailed("volumes", "volume myapp-data did not attach"), 3.0),
         At(new StepFailed("infra", "1 step failed"), 3.1),
         At(new RunCompleted(["https://app.example.com", "https://api.example.com"]), 3.2),
     ];
