@@ -24,14 +24,15 @@ public abstract class ProgressRenderer : IProgressSink
 /// <summary>Creates the renderer for an <see cref="Output"/>'s mode.</summary>
 public static class ProgressRendering
 {
-    /// <summary>Rich: live step tree on <see cref="Output.Console"/>; Plain: lines on stdout; Json: NDJSON on stdout.</summary>
+    /// <summary>Rich: live step tree on <see cref="Output.Console"/>; Plain (or Rich without ANSI): lines on stdout; Json: NDJSON on stdout.</summary>
     public static ProgressRenderer CreateProgress(this Output output, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
         return output.Mode switch
         {
-            OutputMode.Rich => new RichProgressRenderer(output.Console, time, output.Verbose),
-            OutputMode.Plain => new PlainProgressRenderer(output.Stdout, time, output.Verbose),
+            // A live display needs cursor movement; without ANSI (--no-color) a terminal gets plain lines.
+            OutputMode.Rich when output.Console.Profile.Capabilities.Ansi => new RichProgressRenderer(output.Console, time, output.Verbose),
+            OutputMode.Rich or OutputMode.Plain => new PlainProgressRenderer(output.Stdout, time, output.Verbose),
             _ => new JsonProgressRenderer(output.Stdout, time),
         };
     }

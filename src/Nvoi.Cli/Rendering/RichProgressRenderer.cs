@@ -34,20 +34,33 @@ public sealed class RichProgressRenderer : ProgressRenderer
         lock (_gate) _tracker.Apply(e, at);
     }
 
-    /// <summary>Shows a live display while <paramref name="work"/> runs, then leaves the final view on screen.</summary>
+    /// <summary>
+    /// Shows a live display while <paramref name="work"/> runs, then leaves the final view on screen.
+    /// A console without ANSI (no cursor movement) gets only the final view.
+    /// </summary>
     public override async Task<T> RunAsync<T>(Func<IProgressSink, Task<T>> work)
     {
+        if (!_console.Profile.Capabilities.Ansi)
+        {
+            try { return await work(this); }
+            finally { _console.Write(Render()); }
+        }
+
         Task<T>? task = null;
         await _console.Live(Render()).AutoClear(false).Overflow(VerticalOverflow.Ellipsis)
             .Cropping(VerticalOverflowCropping.Top)
             .StartAsync(async ctx =>
             {
-                task = Task.Run(() => work(this));
                 using var stop = new CancellationTokenSource();
+                var tick = Task.Delay(_refresh, _time, stop.Token); // armed before the work starts
+                task = Task.Run(() => work(this));
                 while (!task.IsCompleted)
                 {
-                    await Task.WhenAny(task, Task.Delay(_refresh, _time, stop.Token));
+                    await Task.WhenAny(task, tick);
                     ctx.UpdateTarget(Render());
+                    ctx.Refresh();
+                    Redrawn?.Invoke();
+                    tick = Task.Delay(_refresh, _time, stop.Token);
                 }
                 stop.Cancel();
                 ctx.UpdateTarget(Render());
@@ -55,6 +68,9 @@ public sealed class RichProgressRenderer : ProgressRenderer
             });
         return await task!;
     }
+
+    /// <summary>Raised after each live redraw (tests await it instead of sleeping).</summary>
+    internal event Action? Redrawn;
 
     /// <summary>The view as of now.</summary>
     public IRenderable Render() => Render(_time.GetUtcNow());
