@@ -21,13 +21,9 @@ public static class DockerAvailability
         {
             result = await new DockerProcess(docker).RunAsync(DockerCommands.Info(), lines.Add, ct);
         }
-        catch (CliWrap.Exceptions.CliWrapException ex)
+        catch (ImageBuildException ex)
         {
-            return new DockerStatus(false, $"docker could not be started: {ex.Message}");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            return new DockerStatus(false, $"docker could not be started: {ex.Message}");
+            return new DockerStatus(false, ex.Message);
         }
         var last = result.Tail.LastOrDefault(l => l.Trim().Length > 0)?.Trim();
         return result.ExitCode == 0

@@ -21,6 +21,7 @@ public sealed class DockerImageBuilder : IImageBuilder
 
     public async Task<BuiltImage> BuildAndPushAsync(BuildRequest request, IProgressSink progress, string stepId, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         request.EnsureInputsExist();
         if (_docker is null)
             throw new ImageBuildException("docker is not installed (no docker on PATH): nvoi deploy builds the app image with it");
@@ -53,6 +54,7 @@ public sealed class DockerImageBuilder : IImageBuilder
 
     private static async Task RunOrThrowAsync(DockerProcess docker, IReadOnlyList<string> argv, Action<string> onLine, string failure, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         var result = await docker.RunAsync(argv, onLine, ct);
         if (result.ExitCode == 0) return;
         var tail = result.Tail.Where(l => l.Trim().Length > 0).TakeLast(5).ToArray();

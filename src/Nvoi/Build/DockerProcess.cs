@@ -24,13 +24,22 @@ internal sealed class DockerProcess(string executable)
             }
         }
 
-        var result = await Cli.Wrap(executable)
-            .WithArguments(argv)
-            .WithEnvironmentVariables(e => e.Set("DOCKER_BUILDKIT", "1"))
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(Line))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(Line))
-            .ExecuteAsync(ct);
+        CommandResult result;
+        try
+        {
+            result = await Cli.Wrap(executable)
+                .WithArguments(argv)
+                .WithEnvironmentVariables(e => e.Set("DOCKER_BUILDKIT", "1"))
+                .WithValidation(CommandResultValidation.None)
+                .WithStandardOutputPipe(PipeTarget.ToDelegate(Line))
+                .WithStandardErrorPipe(PipeTarget.ToDelegate(Line))
+                .ExecuteAsync(ct);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            // Not executable, not found, or not a program: the process never started.
+            throw new ImageBuildException($"docker could not be started ({executable}): {(ex.InnerException ?? ex).Message}");
+        }
         lock (gate) return new Result(result.ExitCode, tail.ToArray());
     }
 

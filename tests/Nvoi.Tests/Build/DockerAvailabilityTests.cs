@@ -40,4 +40,16 @@ public class DockerAvailabilityTests
         Assert.False(status.Available);
         Assert.Equal("docker is not installed (no docker on PATH)", status.Reason);
     }
+
+    [Fact]
+    public async Task Docker_that_cannot_be_started_is_unavailable()
+    {
+        using var f = new BuildTestFiles();
+        File.SetUnixFileMode(f.FakeDocker("exit 0"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var status = await DockerAvailability.CheckAsync(f.BinDir, CancellationToken.None);
+
+        Assert.False(status.Available);
+        Assert.Matches(@"^docker could not be started \(/.*/docker\): .+", status.Reason);
+    }
 }

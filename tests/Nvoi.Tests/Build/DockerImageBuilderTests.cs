@@ -95,4 +95,29 @@ public class DockerImageBuilderTests
         Assert.Equal($"no Dockerfile at {Path.Combine(f.Context, "Dockerfile")}: nvoi deploy builds the app image from it", ex.Message);
         Assert.False(File.Exists(f.CallLog));
     }
+
+    [Fact]
+    public async Task Cancelled_build_runs_nothing()
+    {
+        using var f = new BuildTestFiles();
+        f.Write("Dockerfile", "FROM alpine\n");
+        var docker = f.FakeDocker("exit 0");
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new DockerImageBuilder(docker, Time).BuildAndPushAsync(Request(f), new RecordingSink(), "build", cts.Token));
+
+        Assert.False(File.Exists(f.CallLog));
+    }
+
+    [Fact]
+    public async Task No_docker_client_is_a_clear_error()
+    {
+        using var f = new BuildTestFiles();
+        f.Write("Dockerfile", "FROM alpine\n");
+        var ex = await Assert.ThrowsAsync<ImageBuildException>(() =>
+            new DockerImageBuilder(Path.Combine(f.BinDir, "docker"), Time).BuildAndPushAsync(Request(f), new RecordingSink(), "build", CancellationToken.None));
+        Assert.StartsWith("docker could not be started", ex.Message);
+    }
 }
