@@ -124,4 +124,12 @@ public class DockerIgnoreTests
         Assert.True(ignore.IsExcluded("CHANGELOG.md"));
         Assert.False(ignore.IsExcluded("README.md"));
     }
+
+    [Fact]
+    public void File_can_be_re_included_under_an_excluded_directory()
+    {
+        var ignore = new DockerIgnore(["log/", "!log/keep.txt"]);
+        Assert.True(ignore.IsExcluded("log/dev.log"));
+        Assert.False(ignore.IsExcluded("log/keep.txt"));
+    }
 }
