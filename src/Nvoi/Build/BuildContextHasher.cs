@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Nvoi.Build;
+
+/// <summary>
+/// A deterministic digest of a build: the platform, the Dockerfile and every file of the context
+/// not excluded by .dockerignore (relative path and bytes, in ordinal path order).
+/// </summary>
+public static class BuildContextHasher
+{
+    /// <summary>"sha256:" followed by 64 lowercase hex digits.</summary>
+    public static string Digest(BuildRequest request)
+    {
+        var root = Path.GetFullPath(request.ContextDirectory);
+        var ignore = DockerIgnore.For(root);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AddText(hash, "platform", request.Platform);
+        AddText(hash, "dockerfile", File.ReadAllText(request.ResolvedDockerfile));
+
+        var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions
+            {
+                RecurseSubdirectories = true,
+                AttributesToSkip = FileAttributes.ReparsePoint,
+                IgnoreInaccessible = false,
+            })
+            .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(rel => !ignore.IsExcluded(rel))
+            .OrderBy(rel => rel, StringComparer.Ordinal);
+        foreach (var rel in files)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(root, rel));
+            AddText(hash, "file", rel);
+            hash.AppendData(BitConverter.GetBytes((long)bytes.Length));
+            hash.AppendData(bytes);
+        }
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void AddText(IncrementalHash hash, string label, string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        hash.AppendData(Encoding.UTF8.GetBytes(label + "\0"));
+        hash.AppendData(BitConverter.GetBytes((long)bytes.Length));
+        hash.AppendData(bytes);
+    }
+}
