@@ -25,21 +25,21 @@ internal sealed class DeployCommand : Command
         CommandRunner.Bind(this, host, async (ctx, ct) =>
         {
             await using var session = DeploySession.Open(ctx, ctx.Parse.GetValue(SandboxOption));
-            var sink = ProgressRenderers.Create(ctx.Output, host.Time);
-            try
+            var renderer = ctx.Output.CreateProgress(host.Time);
+            var deployer = new Deployer(session.Config, session.World, renderer, session.Options(ctx.Parse.GetValue(DockerfilePath)));
+            var plan = await renderer.RunAsync(async _ =>
             {
-                var deployer = new Deployer(session.Config, session.World, sink, session.Options(ctx.Parse.GetValue(DockerfilePath)));
                 await deployer.ValidateProviderAsync(ct);
-                var plan = await deployer.PlanAsync(ct);
-                if (plan.HasDestructive && !Confirm.Destructive(ctx, plan, ctx.Parse.GetValue(YesOption)))
-                    return ExitCodes.Cancelled;
-                await deployer.DeployAsync(ct);
-                return ExitCodes.Success;
-            }
-            finally
+                return await deployer.PlanAsync(ct);
+            });
+            // Asked outside the live view, which holds the terminal while it runs.
+            if (plan.HasDestructive && !Confirm.Destructive(ctx, plan, ctx.Parse.GetValue(YesOption)))
             {
-                (sink as IDisposable)?.Dispose();
+                ctx.Output.Info("nothing was changed");
+                return ExitCodes.Cancelled;
             }
+            await renderer.RunAsync(_ => deployer.DeployAsync(ct));
+            return ExitCodes.Success;
         });
     }
 }

@@ -193,7 +193,7 @@ public sealed class SandboxWorld : IWorld
         if (record is null) return new UrlCheck(false, "no DNS record");
         var tunnelId = record.Content.Split('.')[0];
         var config = await Cloudflare.GetTunnelConfigurationAsync(tunnelId, ct);
-        if (!config.Ingress.Any(r => r.Hostname == hostname)) return new UrlCheck(false, "the tunnel does not route it");
+        if (config is null || !config.Ingress.Any(r => r.Hostname == hostname)) return new UrlCheck(false, "the tunnel does not route it");
         foreach (var cluster in _clusters.Values)
         {
             using var client = KubeClientFactory.ForUrl((await cluster.Value).BaseUrl);

@@ -98,8 +98,8 @@ public sealed partial class Deployer
         {
             var info = new LockInfo(_options.Holder, _world.Time.GetUtcNow(), _options.NvoiVersion);
             var result = await ServerSetup.AcquireDeployLockAsync(master, _desired.Names.DeployLockPath, info, _options.LockStaleAfter, ct);
-            if (result.HeldBy is { } holder)
-                throw new DeployLockedException(holder, _world.Time.GetUtcNow());
+            if (result is LockResult.HeldBy held)
+                throw new DeployLockedException(held.Lock, _world.Time.GetUtcNow());
             return "taken";
         });
         return true;
@@ -115,11 +115,22 @@ public sealed partial class Deployer
         });
     }
 
-    /// <summary>The build context's digest: when the running app was built from the same, nothing is rebuilt.</summary>
-    private Task<string> PrepareImageAsync(CancellationToken ct) =>
-        Task.Run(() => BuildContext.Digest(_options.WorkingDirectory, DockerfilePath), ct);
+    /// <summary>
+    /// The build context's digest (Dockerfile, files, platform): when the running app was built from
+    /// the same, nothing is rebuilt.
+    /// </summary>
+    private async Task<string> PrepareImageAsync(CancellationToken ct)
+    {
+        var request = await BuildRequestAsync("", "", ct);
+        request.EnsureInputsExist();
+        return await Task.Run(() => BuildContextHasher.Digest(request), ct);
+    }
 
-    private string DockerfilePath => _options.DockerfilePath ?? Path.Combine(_options.WorkingDirectory, "Dockerfile");
+    private async Task<BuildRequest> BuildRequestAsync(string tag, string registry, CancellationToken ct)
+    {
+        var arch = await _world.Cloud.GetArchitectureAsync(_desired.Master.ServerType, ct);
+        return new BuildRequest(_options.WorkingDirectory, ImageConstants.PlatformFor(arch), _desired.Names.Prefix, tag, registry, _options.DockerfilePath);
+    }
 
     private async Task ApplyWorkloadsAsync(ClusterAccess cluster, IRemoteHost master, string sourceDigest,
         IReadOnlyDictionary<string, string> tunnelTokens, CancellationToken ct)
@@ -142,17 +153,9 @@ public sealed partial class Deployer
             var live = await LiveAppImageAsync(client, ct);
             if (live is not null && live.Value.Digest == sourceDigest)
                 return new StepOutcome<string>(live.Value.Image, "unchanged: not rebuilt");
-            var arch = await _world.Cloud.GetArchitectureAsync(_desired.Master.ServerType, ct);
             await using var registry = await master.ForwardLocalPortAsync("127.0.0.1", Names.RegistryPort, ct);
-            var built = await _world.ImageBuilder.BuildAndPushAsync(new BuildRequest
-            {
-                ContextDirectory = _options.WorkingDirectory,
-                DockerfilePath = DockerfilePath,
-                Platform = arch == CpuArchitecture.Arm64 ? "linux/arm64" : "linux/amd64",
-                ImageName = _desired.Names.Prefix,
-                Tag = _world.Time.GetUtcNow().ToString("yyyyMMddHHmmss"),
-                RegistryHostPort = $"{registry.LocalHost}:{registry.LocalPort}",
-            }, _steps.Sink, "image", ct);
+            var request = await BuildRequestAsync(ImageConstants.TagFor(_world.Time), $"{registry.LocalHost}:{registry.LocalPort}", ct);
+            var built = await _world.ImageBuilder.BuildAndPushAsync(request, _steps.Sink, "image", ct);
             return new StepOutcome<string>(built.ClusterImage, "built and pushed");
         });
 
@@ -185,7 +188,7 @@ public sealed partial class Deployer
         _steps.RunAsync("prune-images", null, $"Keep the {_config.Application.KeepCountValue} newest images", async () =>
         {
             var removed = await ServerSetup.PruneImagesAsync(master, $"localhost:{Names.RegistryPort}/{_desired.Names.Prefix}", _config.Application.KeepCountValue, ct);
-            return removed == 0 ? "nothing to remove" : $"{removed} removed";
+            return removed.Count == 0 ? "nothing to remove" : $"{removed.Count} removed";
         });
 }
 

@@ -58,7 +58,7 @@ public sealed partial class Deployer
                 // Pin first: a crash after the create must not lose the key the server will present.
                 _config.Application.SshKeys!.HostKeys[server.Name] = hostKey.PublicKey;
                 if (_options.PinHostKey is not null) await _options.PinHostKey(server.Name, hostKey.PublicKey);
-                var userData = CloudInit.Render(_config.Application.SshKeys.PublicKey!, hostKey);
+                var userData = CloudInit.Render(_config.Application.SshKeys.PublicKey!, hostKey.PrivateKey, hostKey.PublicKey);
                 found = await cloud.CreateServerAsync(new ServerSpec(server.Name, server.ServerType, server.Location, userData,
                     network.Info, network.Firewall, new Dictionary<string, string> { ["nvoi.io/app"] = _desired.Names.App, ["nvoi.io/group"] = server.Group }), ct);
                 created = true;

@@ -67,7 +67,7 @@ public sealed partial class Deployer
 
             await using var access = await OpenClusterAsync(host, ct);
             var liveObjects = await new Applier(access.Client).ListManagedAsync(_desired.Names.App, ClusterState.HashAnnotation, ct);
-            var digest = BuildContext.Digest(_options.WorkingDirectory, DockerfilePath);
+            var digest = await PrepareImageAsync(ct);
             var liveImage = await LiveAppImageAsync(access.Client, ct);
             var tokens = await TunnelTokensAsync(ct);
             PlannedAction imageAction;
