@@ -155,9 +155,7 @@ public sealed class SandboxWorld : IWorld
         using var client = KubeClientFactory.ForUrl(cluster.BaseUrl);
         var masterState = await HostByName(master).ReadStateAsync(ct);
         if (masterState.K3s is null) return;
-        var dir = Path.Combine(_directory, "hosts");
-        var names = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.json").Select(Path.GetFileNameWithoutExtension) : [];
-        foreach (var name in names.OfType<string>())
+        foreach (var name in SimulatedServers())
         {
             var state = await HostByName(name).ReadStateAsync(ct);
             var belongs = name == master || state.K3s is { Role: "agent" } k && k.ServerPrivateIp == masterState.K3s.PrivateIp;
@@ -172,6 +170,16 @@ public sealed class SandboxWorld : IWorld
             }
             catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict) { }
         }
+    }
+
+    /// <summary>The names of every simulated server with state in this sandbox.</summary>
+    public IEnumerable<string> SimulatedServers()
+    {
+        const string suffix = ".host.json";
+        var dir = Path.Combine(_directory, "hosts");
+        return Directory.Exists(dir)
+            ? Directory.GetFiles(dir, "*" + suffix).Select(f => Path.GetFileName(f)[..^suffix.Length]).Order(StringComparer.Ordinal).ToList()
+            : [];
     }
 
     public IKubernetes Kubernetes(string kubeconfig, IPortForward apiForward) =>
