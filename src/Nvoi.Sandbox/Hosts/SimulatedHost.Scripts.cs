@@ -124,7 +124,7 @@ public sealed partial class SimulatedHost
         {
             case "read":
                 o.Out(current is null ? "lock: none" : "lock: present");
-                if (current is not null) o.Stdout.Append(current);
+                if (current is not null) o.Write(current);
                 return 0;
             case "release":
                 o.Out(DeleteFile(s, path) ? "lock: released" : "lock: absent");
@@ -147,11 +147,11 @@ public sealed partial class SimulatedHost
                 if (since is { } t && now - t < long.Parse(a[5], CultureInfo.InvariantCulture))
                 {
                     o.Out("lock: held");
-                    o.Stdout.Append(current);
+                    o.Write(current);
                     return 0;
                 }
                 o.Out("lock: replaced-stale");
-                o.Stdout.Append(current);
+                o.Write(current);
                 WriteText(s, path, content);
                 return 0;
             default:
