@@ -34,6 +34,19 @@ public sealed partial class SimulatedHost : IRemoteHost
         _kubeconfig = kubeconfig;
     }
 
+    /// <summary>
+    /// Checks an agent's join: (server private IP, token) → true when a k3s server there accepts the
+    /// token. When null every join succeeds. A refused join leaves the agent inactive (script exit 7).
+    /// </summary>
+    public Func<string, string, CancellationToken, Task<bool>>? JoinValidator { get; init; }
+
+    /// <summary>The text of a file on this host, or null (for the world, e.g. the node token).</summary>
+    public Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var normalized = SimulatedPaths.Normalize(path);
+        return _store.UpdateAsync(s => Task.FromResult(ReadText(s, normalized)), cancellationToken);
+    }
+
     /// <inheritdoc />
     public string Server { get; }
 

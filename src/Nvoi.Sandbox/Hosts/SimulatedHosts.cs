@@ -30,10 +30,30 @@ public sealed class SimulatedHosts : IAsyncDisposable
         _kubeconfig = kubeconfig;
     }
 
-    /// <summary>The host of <paramref name="server"/> (created on first use, then reused).</summary>
+    /// <summary>The host of <paramref name="server"/> (created on first use, then reused).
+    /// Agents joining a server of this pool must present its node token.</summary>
     public SimulatedHost Get(string server) => _hosts.GetOrAdd(server, name => new SimulatedHost(name, _stateDirectory,
         () => _attachedDevices(name), (port, ct) => _forwardPort(name, port, ct),
-        _kubeconfig is null ? null : () => _kubeconfig(name)));
+        _kubeconfig is null ? null : () => _kubeconfig(name))
+    {
+        JoinValidator = AcceptsJoinAsync,
+    });
+
+    // A join succeeds when some host in the state directory runs a k3s server on that IP with that token.
+    private async Task<bool> AcceptsJoinAsync(string serverIp, string token, CancellationToken cancellationToken)
+    {
+        foreach (var file in Directory.GetFiles(_stateDirectory, "*" + SimulatedHostStore.StateSuffix))
+        {
+            var host = Get(Path.GetFileName(file)[..^SimulatedHostStore.StateSuffix.Length]);
+            var state = await host.ReadStateAsync(cancellationToken).ConfigureAwait(false);
+            if (state.K3s is { Role: "server" } node && node.PrivateIp == serverIp && state.ActiveServices.Contains("k3s"))
+            {
+                var expected = await host.ReadFileAsync(Nvoi.Hosts.K3s.NodeTokenPath, cancellationToken).ConfigureAwait(false);
+                return expected?.Trim() == token;
+            }
+        }
+        return false;
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -179,4 +179,25 @@ public sealed class SimulatedHostTests : IDisposable
         Assert.Equal("kubeconfig of m", await ServerSetup.ReadKubeconfigAsync(hosts.Get("m")));
         Assert.Equal(6443, (await hosts.Get("m").ForwardLocalPortAsync("127.0.0.1", 6443)).LocalPort);
     }
+
+    [Fact]
+    public async Task In_the_pool_agents_need_the_masters_token()
+    {
+        await using var hosts = new SimulatedHosts(_dir.FullName, _ => [],
+            (_, port, _) => Task.FromResult<IPortForward>(new FakeForward(port)));
+        var worker = hosts.Get("app-workers-1");
+        var noServer = await Assert.ThrowsAsync<HostSetupException>(() =>
+            ServerSetup.JoinK3sAgentAsync(worker, new K3sAgent("10.0.1.2", "K10x", "10.0.1.3", "app-workers-1")));
+        Assert.Equal(7, noServer.ScriptExitCode);
+
+        await ServerSetup.InstallK3sServerAsync(hosts.Get("app-master-1"), new K3sServer("10.0.1.2", "app-master-1"));
+        var wrong = await Assert.ThrowsAsync<HostSetupException>(() =>
+            ServerSetup.JoinK3sAgentAsync(worker, new K3sAgent("10.0.1.2", "K10wrong", "10.0.1.3", "app-workers-1")));
+        Assert.DoesNotContain("K10wrong", wrong.Message, StringComparison.Ordinal);
+        Assert.False(await ServerSetup.IsK3sAgentActiveAsync(worker));
+
+        var token = await ServerSetup.ReadNodeTokenAsync(hosts.Get("app-master-1"));
+        Assert.True(await ServerSetup.JoinK3sAgentAsync(worker, new K3sAgent("10.0.1.2", token, "10.0.1.3", "app-workers-1")));
+        Assert.True(await ServerSetup.IsK3sAgentActiveAsync(worker));
+    }
 }
