@@ -24,16 +24,17 @@ public sealed partial class SimulatedHost
             var args = argv.Count > 2 ? argv.Skip(3).ToArray() : [];
             return await RunScriptAsync(HostScripts.NameOf(script), args, o, cancellationToken).ConfigureAwait(false);
         }
-        var stdinText = "";
+        var stdinBytes = Array.Empty<byte>();
         if (command.Stdin is not null && argv[0] == "cat")
         {
-            using var reader = new StreamReader(command.Stdin, leaveOpen: true);
-            stdinText = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            await command.Stdin.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            stdinBytes = buffer.ToArray();
         }
-        return await _store.UpdateAsync(s => Task.FromResult(Command(s, argv, stdinText, o)), cancellationToken).ConfigureAwait(false);
+        return await _store.UpdateAsync(s => Task.FromResult(Command(s, argv, stdinBytes, o)), cancellationToken).ConfigureAwait(false);
     }
 
-    private int Command(SimulatedHostState s, List<string> argv, string stdin, CommandOutput o)
+    private int Command(SimulatedHostState s, List<string> argv, byte[] stdin, CommandOutput o)
     {
         var args = argv.Skip(1).ToList();
         switch (argv[0])
@@ -94,24 +95,24 @@ public sealed partial class SimulatedHost
         }
     }
 
-    private int Cat(SimulatedHostState s, List<string> files, string stdin, CommandOutput o)
+    private int Cat(SimulatedHostState s, List<string> files, byte[] stdin, CommandOutput o)
     {
         if (files.Count == 0)
         {
-            o.Stdout.Append(stdin);
+            o.Write(stdin);
             return 0;
         }
         var rc = 0;
         foreach (var f in files)
         {
-            var text = ReadText(s, SimulatedPaths.Normalize(f));
-            if (text is null)
+            var bytes = ReadBytes(s, SimulatedPaths.Normalize(f));
+            if (bytes is null)
             {
                 o.Err($"cat: {f}: {(IsDirectory(s, SimulatedPaths.Normalize(f)) ? "Is a directory" : "No such file or directory")}");
                 rc = 1;
                 continue;
             }
-            o.Stdout.Append(text);
+            o.Write(bytes);
         }
         return rc;
     }

@@ -8,14 +8,20 @@ public sealed partial class SimulatedHost
 {
     private const string Registries = "mirrors:\n  \"localhost:30500\":\n    endpoint:\n      - \"http://localhost:30500\"\n";
 
-    private Task<int> RunScriptAsync(string? name, string[] a, CommandOutput o, CancellationToken cancellationToken)
+    private async Task<int> RunScriptAsync(string? name, string[] a, CommandOutput o, CancellationToken cancellationToken)
     {
+        var joinAccepted = true;
+        if (name == HostScripts.K3sAgent && a.Length == 6 && JoinValidator is { } validate)
+        {
+            var token = await ReadFileAsync(a[1], cancellationToken).ConfigureAwait(false);
+            joinAccepted = token is not null && await validate(a[0], token.Trim(), cancellationToken).ConfigureAwait(false);
+        }
         Func<SimulatedHostState, int>? effect = name switch
         {
             HostScripts.CloudInitWait => s => CloudInitWait(s, o),
             HostScripts.MountVolume when a.Length == 3 => s => MountVolume(s, a[0], a[1], a[2], o),
             HostScripts.K3sServer when a.Length == 4 => s => K3sServer(s, a[0], a[1], a[2], o),
-            HostScripts.K3sAgent when a.Length == 6 => s => K3sAgent(s, a[0], a[1], a[2], a[3], a[4], o),
+            HostScripts.K3sAgent when a.Length == 6 => s => K3sAgent(s, a[0], a[1], a[2], a[3], a[4], a[5], joinAccepted, o),
             HostScripts.DeployLock when a.Length >= 2 => s => DeployLock(s, a, o),
             HostScripts.PruneImages when a.Length == 2 => s => PruneImages(s, a[0], int.Parse(a[1], CultureInfo.InvariantCulture), o),
             _ => null,
@@ -24,9 +30,9 @@ public sealed partial class SimulatedHost
         {
             o.Err(name is null ? "sandbox: sh: script without an nvoi-script line: not simulated"
                 : $"sandbox: {name} ({a.Length} arguments): not simulated");
-            return Task.FromResult(127);
+            return 127;
         }
-        return _store.UpdateAsync(s => Task.FromResult(effect(s)), cancellationToken);
+        return await _store.UpdateAsync(s => Task.FromResult(effect(s)), cancellationToken).ConfigureAwait(false);
     }
 
     private static int CloudInitWait(SimulatedHostState s, CommandOutput o)
@@ -92,7 +98,7 @@ public sealed partial class SimulatedHost
     }
 
     private int K3sAgent(SimulatedHostState s, string serverIp, string tokenFile, string privateIp, string nodeName, string version,
-        CommandOutput o)
+        string waitSeconds, bool joinAccepted, CommandOutput o)
     {
         var tokenPath = SimulatedPaths.Normalize(tokenFile);
         if (s.ActiveServices.Contains("k3s-agent"))
@@ -109,6 +115,12 @@ public sealed partial class SimulatedHost
         }
         MoveFile(s, tokenPath, K3s.AgentTokenPath);
         WriteText(s, K3s.RegistriesPath, Registries);
+        if (!joinAccepted)
+        {
+            // The real agent service keeps failing to register with a wrong token or no server.
+            o.Err($"k3s-agent on {nodeName} was not active within {waitSeconds}s");
+            return 7;
+        }
         s.ActiveServices.Add("k3s-agent");
         s.K3s = new SimulatedK3sNode("agent", nodeName, privateIp, version, serverIp);
         s.K3sInstallCount++;
@@ -124,7 +136,7 @@ public sealed partial class SimulatedHost
         {
             case "read":
                 o.Out(current is null ? "lock: none" : "lock: present");
-                if (current is not null) o.Stdout.Append(current);
+                if (current is not null) o.Write(current);
                 return 0;
             case "release":
                 o.Out(DeleteFile(s, path) ? "lock: released" : "lock: absent");
@@ -147,11 +159,11 @@ public sealed partial class SimulatedHost
                 if (since is { } t && now - t < long.Parse(a[5], CultureInfo.InvariantCulture))
                 {
                     o.Out("lock: held");
-                    o.Stdout.Append(current);
+                    o.Write(current);
                     return 0;
                 }
                 o.Out("lock: replaced-stale");
-                o.Stdout.Append(current);
+                o.Write(current);
                 WriteText(s, path, content);
                 return 0;
             default:

@@ -34,6 +34,19 @@ public sealed partial class SimulatedHost : IRemoteHost
         _kubeconfig = kubeconfig;
     }
 
+    /// <summary>
+    /// Checks an agent's join: (server private IP, token) → true when a k3s server there accepts the
+    /// token. When null every join succeeds. A refused join leaves the agent inactive (script exit 7).
+    /// </summary>
+    public Func<string, string, CancellationToken, Task<bool>>? JoinValidator { get; init; }
+
+    /// <summary>The text of a file on this host, or null (for the world, e.g. the node token).</summary>
+    public Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var normalized = SimulatedPaths.Normalize(path);
+        return _store.UpdateAsync(s => Task.FromResult(ReadText(s, normalized)), cancellationToken);
+    }
+
     /// <inheritdoc />
     public string Server { get; }
 
@@ -61,12 +74,15 @@ public sealed partial class SimulatedHost : IRemoteHost
         cancellationToken.ThrowIfCancellationRequested();
         var output = new CommandOutput();
         var exit = await ExecuteAsync(command, output, cancellationToken).ConfigureAwait(false);
-        var stdout = output.Stdout.ToString();
+        var stdout = "";
         if (command.Stdout is not null)
         {
-            var bytes = Encoding.UTF8.GetBytes(stdout);
-            await command.Stdout.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            stdout = "";
+            output.Stdout.Position = 0;
+            await output.Stdout.CopyToAsync(command.Stdout, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            stdout = Encoding.UTF8.GetString(output.Stdout.GetBuffer(), 0, (int)output.Stdout.Length);
         }
         var stderr = output.Stderr.ToString();
         if (command.OnLine is { } onLine)
@@ -129,9 +145,11 @@ public sealed partial class SimulatedHost : IRemoteHost
 
     private sealed class CommandOutput
     {
-        public StringBuilder Stdout { get; } = new();
+        public MemoryStream Stdout { get; } = new();
         public StringBuilder Stderr { get; } = new();
-        public void Out(string line) => Stdout.Append(line).Append('\n');
+        public void Write(string text) => Stdout.Write(Encoding.UTF8.GetBytes(text));
+        public void Write(byte[] bytes) => Stdout.Write(bytes);
+        public void Out(string line) => Write(line + "\n");
         public void Err(string line) => Stderr.Append(line).Append('\n');
     }
 }

@@ -13,10 +13,12 @@ internal sealed class SimulatedHostStore
     private readonly string _stateFile;
     private readonly string _lockFile;
 
+    public const string StateSuffix = ".host.json";
+
     public SimulatedHostStore(string directory, string server)
     {
         Directory.CreateDirectory(directory);
-        _stateFile = Path.Combine(directory, server + ".host.json");
+        _stateFile = Path.Combine(directory, server + StateSuffix);
         _lockFile = Path.Combine(directory, server + ".host.lock");
         BlobDirectory = Path.Combine(directory, server + ".files");
         Directory.CreateDirectory(BlobDirectory);

@@ -12,11 +12,17 @@ public static class HostScripts
     /// <summary>The marker line prefix naming a script.</summary>
     public const string NameMarker = "# nvoi-script: ";
 
+    /// <summary>Waits for cloud-init to finish.</summary>
     public const string CloudInitWait = "cloud-init-wait";
+    /// <summary>Formats (only when empty), mounts and records a volume in fstab.</summary>
     public const string MountVolume = "mount-volume";
+    /// <summary>Installs the k3s server.</summary>
     public const string K3sServer = "k3s-server";
+    /// <summary>Joins a k3s agent.</summary>
     public const string K3sAgent = "k3s-agent";
+    /// <summary>Acquires, reads and releases the deploy lock.</summary>
     public const string DeployLock = "deploy-lock";
+    /// <summary>Removes old containerd images of a repository.</summary>
     public const string PruneImages = "prune-images";
 
     private const string Prefix = "Nvoi.Hosts.Scripts.";

@@ -148,4 +148,56 @@ public sealed class SimulatedHostTests : IDisposable
         await host.UpdateStateAsync(s => s.CloudInitDone = false);
         Assert.Equal(4, (await Assert.ThrowsAsync<HostSetupException>(() => ServerSetup.WaitForCloudInitAsync(host))).ScriptExitCode);
     }
+
+    [Fact]
+    public async Task Cat_into_a_stream_is_binary_safe()
+    {
+        var host = Host();
+        var bytes = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        await host.UploadAsync(new MemoryStream(bytes), "dump.bin");
+        var sink = new MemoryStream();
+        var result = await host.RunAsync(new RemoteCommand(["cat", "--", "/home/deploy/dump.bin"], Stdout: sink));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.Equal(bytes, sink.ToArray());
+        var piped = new MemoryStream();
+        await host.RunAsync(new RemoteCommand(["cat"], Stdin: new MemoryStream(bytes), Stdout: piped));
+        Assert.Equal(bytes, piped.ToArray());
+    }
+
+    [Fact]
+    public async Task The_pool_reuses_hosts_and_names_the_server_in_callbacks()
+    {
+        var asked = new List<string>();
+        await using var hosts = new SimulatedHosts(_dir.FullName, name => { asked.Add(name); return ["/dev/sdb"]; },
+            (name, port, _) => Task.FromResult<IPortForward>(new FakeForward(port)), name => "kubeconfig of " + name);
+        Assert.Same(hosts.Get("m"), hosts.Get("m"));
+        Assert.NotSame(hosts.Get("m"), hosts.Get("w"));
+        await ServerSetup.MountVolumeAsync(hosts.Get("w"), "/dev/sdb", "/data");
+        Assert.Equal(["w"], asked);
+        await ServerSetup.InstallK3sServerAsync(hosts.Get("m"), new K3sServer("10.0.1.2", "m"));
+        Assert.Equal("kubeconfig of m", await ServerSetup.ReadKubeconfigAsync(hosts.Get("m")));
+        Assert.Equal(6443, (await hosts.Get("m").ForwardLocalPortAsync("127.0.0.1", 6443)).LocalPort);
+    }
+
+    [Fact]
+    public async Task In_the_pool_agents_need_the_masters_token()
+    {
+        await using var hosts = new SimulatedHosts(_dir.FullName, _ => [],
+            (_, port, _) => Task.FromResult<IPortForward>(new FakeForward(port)));
+        var worker = hosts.Get("app-workers-1");
+        var noServer = await Assert.ThrowsAsync<HostSetupException>(() =>
+            ServerSetup.JoinK3sAgentAsync(worker, new K3sAgent("10.0.1.2", "K10x", "10.0.1.3", "app-workers-1")));
+        Assert.Equal(7, noServer.ScriptExitCode);
+
+        await ServerSetup.InstallK3sServerAsync(hosts.Get("app-master-1"), new K3sServer("10.0.1.2", "app-master-1"));
+        var wrong = await Assert.ThrowsAsync<HostSetupException>(() =>
+            ServerSetup.JoinK3sAgentAsync(worker, new K3sAgent("10.0.1.2", "K10wrong", "10.0.1.3", "app-workers-1")));
+        Assert.DoesNotContain("K10wrong", wrong.Message, StringComparison.Ordinal);
+        Assert.False(await ServerSetup.IsK3sAgentActiveAsync(worker));
+
+        var token = await ServerSetup.ReadNodeTokenAsync(hosts.Get("app-master-1"));
+        Assert.True(await ServerSetup.JoinK3sAgentAsync(worker, new K3sAgent("10.0.1.2", token, "10.0.1.3", "app-workers-1")));
+        Assert.True(await ServerSetup.IsK3sAgentActiveAsync(worker));
+    }
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # nvoi-script: mount-volume
-# Usage: mount-volume DEVICE MOUNT_PATH WAIT_SECONDS
+# Usage: mount-volume DEVICE MOUNT_PATH WAIT_SECONDS [FSTAB]
 # Waits for DEVICE, formats it as XFS only when blkid finds no filesystem on it, mounts it at
 # MOUNT_PATH and records it once in /etc/fstab by UUID with nofail. A device that already
 # holds a filesystem is never formatted again.
@@ -11,6 +11,7 @@ set -eu
 device=$1
 mount_path=$2
 wait_seconds=$3
+fstab=${4:-/etc/fstab}
 
 waited=0
 while [ ! -b "$device" ]; do
@@ -48,12 +49,12 @@ fi
 
 sudo mkdir -p "$mount_path"
 
-if ! grep -q "^UUID=${uuid}[[:space:]]" /etc/fstab; then
-    printf 'UUID=%s %s xfs defaults,nofail 0 2\n' "$uuid" "$mount_path" | sudo tee -a /etc/fstab >/dev/null
+if ! grep -q "^UUID=${uuid}[[:space:]]" "$fstab"; then
+    printf 'UUID=%s %s xfs defaults,nofail 0 2\n' "$uuid" "$mount_path" | sudo tee -a "$fstab" >/dev/null
 fi
 
 if ! findmnt --source "UUID=$uuid" --target "$mount_path" >/dev/null 2>&1; then
-    sudo mount "$mount_path"
+    sudo mount -T "$fstab" "$mount_path"
 fi
 
 if ! findmnt --source "UUID=$uuid" --target "$mount_path" >/dev/null 2>&1; then

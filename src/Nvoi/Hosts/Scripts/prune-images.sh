@@ -4,7 +4,7 @@
 # Removes the containerd images (k3s, namespace k8s.io) of REPOSITORY (e.g. localhost:30500/app)
 # beyond the KEEP newest tags (tags are timestamps, newest sorts last), never "latest" and never
 # an image a pod on this node or in the cluster still uses.
-# Output: one "removed: REF" line per image removed.
+# Output: one "removed: REF" line per image removed. Exit 9: the images in use could not be listed.
 set -eu
 
 repository=$1
@@ -12,7 +12,10 @@ keep=$2
 
 in_use=$(mktemp)
 trap 'rm -f "$in_use"' EXIT
-pod_images=$(sudo k3s kubectl get pods --all-namespaces -o 'jsonpath={range .items[*]}{range .spec.containers[*]}{.image}{"\n"}{end}{range .spec.initContainers[*]}{.image}{"\n"}{end}{end}' 2>/dev/null || true)
+if ! pod_images=$(sudo k3s kubectl get pods --all-namespaces -o 'jsonpath={range .items[*]}{range .spec.containers[*]}{.image}{"\n"}{end}{range .spec.initContainers[*]}{.image}{"\n"}{end}{end}' 2>/dev/null); then
+    echo "could not list the images pods use; not pruning" >&2
+    exit 9
+fi
 printf '%s\n' "$pod_images" >"$in_use"
 
 kept=0
