@@ -25,17 +25,29 @@ public static class BuildContextHasher
                 IgnoreInaccessible = false,
             })
             .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'))
-            .Where(rel => !ignore.IsExcluded(rel))
+            .Where(rel => !IsNvoiFile(rel) && !ignore.IsExcluded(rel))
             .OrderBy(rel => rel, StringComparer.Ordinal);
         foreach (var rel in files)
         {
-            var bytes = File.ReadAllBytes(Path.Combine(root, rel));
+            // Streamed: a large context is never held in memory.
+            using var stream = File.OpenRead(Path.Combine(root, rel));
             AddText(hash, "file", rel);
-            hash.AppendData(BitConverter.GetBytes((long)bytes.Length));
-            hash.AppendData(bytes);
+            hash.AppendData(BitConverter.GetBytes(stream.Length));
+            var buffer = new byte[81920];
+            int read;
+            while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
         }
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    /// <summary>
+    /// nvoi's own files are not app source: editing the config (or the sandbox state in .nvoi/)
+    /// must not make a deploy rebuild the image.
+    /// </summary>
+    public static bool IsNvoiFile(string relativePath) =>
+        relativePath.StartsWith(".nvoi/", StringComparison.Ordinal) ||
+        relativePath is "deploy.enc" or "deploy.key" or "deploy.yml" or "deploy.yaml" or
+            "config/deploy.enc" or "config/deploy.key" or "config/deploy.yml" or "config/deploy.yaml";
 
     private static void AddText(IncrementalHash hash, string label, string value)
     {

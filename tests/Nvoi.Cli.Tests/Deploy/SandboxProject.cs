@@ -24,7 +24,7 @@ public sealed class SandboxProject : IDisposable
     }
 
     public static IEnumerable<object[]> Examples() =>
-        Directory.GetDirectories(Path.Combine(RepoRoot(), "examples")).Select(d => new object[] { Path.GetFileName(d) }).Order();
+        Directory.GetDirectories(Path.Combine(RepoRoot(), "examples")).Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(d => new object[] { d! });
 
     public Task<CliResult> NvoiAsync(params string[] args) => Run.RunAsync([.. args, "-c", "deploy.yml", "--sandbox"]);
 

@@ -45,7 +45,7 @@ public sealed partial class Deployer
                 {
                     var server = servers[w.Name];
                     var host = _world.Host(server);
-                    if (await ServerSetup.IsK3sActiveAsync(host, ct)) return "active";
+                    if (await ServerSetup.IsK3sAgentActiveAsync(host, ct)) return "active";
                     await ServerSetup.JoinK3sAgentAsync(host, new K3sAgent(PrivateIp(master), token, PrivateIp(server), server.Name, K3s.Version), ct);
                     return "joined";
                 })));

@@ -61,7 +61,7 @@ public sealed partial class Deployer
             var host = _world.Host(master);
             foreach (var server in _desired.Servers)
                 if (live.Servers.TryGetValue(server.Name, out var info) && info.PublicIPv4 is not null &&
-                    await ServerSetup.IsK3sActiveAsync(_world.Host(info), ct))
+                    await (server.IsMaster ? ServerSetup.IsK3sActiveAsync(_world.Host(info), ct) : ServerSetup.IsK3sAgentActiveAsync(_world.Host(info), ct)))
                     live.K3sActive.Add(server.Name);
             if (!live.K3sActive.Contains(master.Name)) return new StepOutcome<ClusterPlan?>(null, "no cluster yet");
 
