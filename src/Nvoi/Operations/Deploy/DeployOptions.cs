@@ -9,8 +9,8 @@ public sealed record DeployOptions
     /// <summary>The Dockerfile; default WorkingDirectory/Dockerfile.</summary>
     public string? DockerfilePath { get; init; }
 
-    /// <summary>Recorded in the deploy lock: user@host.</summary>
-    public string Holder { get; init; } = $"{Environment.UserName}@{Environment.MachineName}";
+    /// <summary>Recorded in the deploy lock: user@machine (pid N).</summary>
+    public string Holder { get; init; } = LockHolder.Current();
 
     public string NvoiVersion { get; init; } = "0.0.0";
 

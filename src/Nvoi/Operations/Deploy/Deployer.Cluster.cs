@@ -98,8 +98,15 @@ public sealed partial class Deployer
         {
             var info = new LockInfo(_options.Holder, _world.Time.GetUtcNow(), _options.NvoiVersion);
             var result = await ServerSetup.AcquireDeployLockAsync(master, _desired.Names.DeployLockPath, info, _options.LockStaleAfter, ct);
-            if (result is LockResult.HeldBy held)
-                throw new DeployLockedException(held.Lock, _world.Time.GetUtcNow());
+            if (result is LockResult.HeldBy held && LockHolder.IsGoneFromThisMachine(held.Lock.Holder, _options.Holder))
+            {
+                // A deploy from this machine was killed: its process is gone, so its lock is taken over.
+                _steps.Message("lock", $"the deploy that held the lock ({held.Lock.Holder}) is gone: taking its lock over", MessageLevel.Warning);
+                await ServerSetup.ReleaseDeployLockAsync(master, _desired.Names.DeployLockPath, ct);
+                result = await ServerSetup.AcquireDeployLockAsync(master, _desired.Names.DeployLockPath, info, _options.LockStaleAfter, ct);
+            }
+            if (result is LockResult.HeldBy holder)
+                throw new DeployLockedException(holder.Lock, _world.Time.GetUtcNow());
             return "taken";
         });
         return true;
@@ -154,7 +161,7 @@ public sealed partial class Deployer
             if (live is not null && live.Value.Digest == sourceDigest)
                 return new StepOutcome<string>(live.Value.Image, "unchanged: not rebuilt");
             await using var registry = await master.ForwardLocalPortAsync("127.0.0.1", Names.RegistryPort, ct);
-            var request = await BuildRequestAsync(ImageConstants.TagFor(_world.Time), $"{registry.LocalHost}:{registry.LocalPort}", ct);
+            var request = await BuildRequestAsync(NextTag(live?.Image), $"{registry.LocalHost}:{registry.LocalPort}", ct);
             var built = await _world.ImageBuilder.BuildAndPushAsync(request, _steps.Sink, "image", ct);
             return new StepOutcome<string>(built.ClusterImage, "built and pushed");
         });
@@ -166,6 +173,21 @@ public sealed partial class Deployer
             var pruned = await deployer.DeployAsync(_desired.Names.App, manifests, s => _steps.Message("workloads", s, MessageLevel.Detail), ct);
             return pruned.Count == 0 ? "applied" : $"applied; removed {string.Join(", ", pruned)}";
         });
+    }
+
+    /// <summary>
+    /// The tag of a new image: the current time (yyyyMMddHHmmss, as 0.2.0), but always after the running
+    /// image's tag, so two deploys within one second never share a tag (and a migration Job named after it).
+    /// </summary>
+    private string NextTag(string? liveImage)
+    {
+        var tag = ImageConstants.TagFor(_world.Time);
+        var liveTag = liveImage?[(liveImage.LastIndexOf(':') + 1)..];
+        if (liveTag is null || string.CompareOrdinal(tag, liveTag) > 0 ||
+            !DateTime.TryParseExact(liveTag, "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var last))
+            return tag;
+        return last.AddSeconds(1).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The image and source digest of the running app, from any of its Deployments.</summary>
