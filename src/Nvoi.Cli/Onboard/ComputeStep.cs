@@ -63,7 +63,10 @@ internal sealed class ComputeStep(WizardConsole ui, OnboardingChecks checks, boo
     }
 
     private async Task<bool> RetryAsync(ComputeProviderInfo info) =>
-        await ui.SelectAsync("What now?", [true, false], again => again ? "Enter the credentials again" : "Choose another provider");
+        await ui.SelectAsync("What now?", [Again, Other], s => s) == Again;
+
+    private const string Again = "Enter the credentials again";
+    private const string Other = "Choose another provider";
 
     /// <summary>"cx22 — 2 vCPU, 4 GB, 4.59 EUR/month".</summary>
     public static string Describe(ServerTypeInfo t)

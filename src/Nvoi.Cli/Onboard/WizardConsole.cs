@@ -25,7 +25,7 @@ internal sealed class WizardConsole(IAnsiConsole console, CancellationToken ct)
     /// <summary>A text answer; <paramref name="validate"/> returns an error line or null.</summary>
     public async Task<string> AskAsync(string label, Func<string, string?>? validate = null, string? defaultValue = null, bool allowEmpty = false)
     {
-        var prompt = new TextPrompt<string>(Markup.Escape(label) + ":");
+        var prompt = new TextPrompt<string>(Markup.Escape(label));
         if (defaultValue is not null) prompt.DefaultValue(defaultValue);
         if (allowEmpty) prompt.AllowEmpty();
         if (validate is not null)
@@ -40,7 +40,7 @@ internal sealed class WizardConsole(IAnsiConsole console, CancellationToken ct)
     /// </summary>
     public async Task<string> AskSecretAsync(string label, string? emptyMeans = null, Func<string, string?>? validate = null)
     {
-        var text = Markup.Escape(label) + (emptyMeans is null ? "" : $" [grey](blank: {Markup.Escape(emptyMeans)})[/]") + ":";
+        var text = Markup.Escape(label) + (emptyMeans is null ? "" : $" [grey](blank: {Markup.Escape(emptyMeans)})[/]");
         var prompt = new TextPrompt<string>(text).Secret();
         if (emptyMeans is not null) prompt.AllowEmpty();
         if (validate is not null)
@@ -50,7 +50,7 @@ internal sealed class WizardConsole(IAnsiConsole console, CancellationToken ct)
 
     public async Task<int> AskIntAsync(string label, int defaultValue, Func<int, string?> validate)
     {
-        var prompt = new TextPrompt<int>(Markup.Escape(label) + ":").DefaultValue(defaultValue)
+        var prompt = new TextPrompt<int>(Markup.Escape(label)).DefaultValue(defaultValue)
             .Validate(v => validate(v) is { } error ? ValidationResult.Error($"[red]{Markup.Escape(error)}[/]") : ValidationResult.Success());
         return await prompt.ShowAsync(console, ct);
     }
@@ -58,12 +58,15 @@ internal sealed class WizardConsole(IAnsiConsole console, CancellationToken ct)
     /// <summary>One of <paramref name="choices"/>; type to search.</summary>
     public async Task<T> SelectAsync<T>(string title, IEnumerable<T> choices, Func<T, string> display) where T : notnull
     {
+        var list = choices.ToList();
         var prompt = new SelectionPrompt<T>()
             .Title(Markup.Escape(title))
             .PageSize(12)
             .EnableSearch()
             .UseConverter(c => Markup.Escape(display(c)))
-            .AddChoices(choices);
+            .AddChoices(list);
+        // Start on the first choice (the default would be default(T) for value types).
+        prompt.DefaultValue = list[0];
         var choice = await prompt.ShowAsync(console, ct);
         console.MarkupLine($"{Markup.Escape(title)} [blue]{Markup.Escape(display(choice))}[/]");
         return choice;

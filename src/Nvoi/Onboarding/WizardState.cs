@@ -112,9 +112,9 @@ public static class DatabaseKinds
     /// <summary>Name of the server volume holding the data.</summary>
     public static string VolumeName(DatabaseKind kind) => kind switch
     {
-        DatabaseKind.Postgres => "postgres_data",
-        DatabaseKind.Mysql => "mysql_data",
-        _ => "sqlite_data",
+        DatabaseKind.Postgres => "postgres-data",
+        DatabaseKind.Mysql => "mysql-data",
+        _ => "sqlite-data",
     };
 
     /// <summary>Where the volume is mounted in the database container.</summary>
