@@ -25,7 +25,8 @@ internal sealed class WizardConsole(IAnsiConsole console, CancellationToken ct)
     /// <summary>A text answer; <paramref name="validate"/> returns an error line or null.</summary>
     public async Task<string> AskAsync(string label, Func<string, string?>? validate = null, string? defaultValue = null, bool allowEmpty = false)
     {
-        var prompt = new TextPrompt<string>(Markup.Escape(label));
+        // Spectre puts the colon after a shown default; without one the label carries it.
+        var prompt = new TextPrompt<string>(Markup.Escape(label) + (defaultValue is null ? ":" : ""));
         if (defaultValue is not null) prompt.DefaultValue(defaultValue);
         if (allowEmpty) prompt.AllowEmpty();
         if (validate is not null)
@@ -40,7 +41,7 @@ internal sealed class WizardConsole(IAnsiConsole console, CancellationToken ct)
     /// </summary>
     public async Task<string> AskSecretAsync(string label, string? emptyMeans = null, Func<string, string?>? validate = null)
     {
-        var text = Markup.Escape(label) + (emptyMeans is null ? "" : $" [grey](blank: {Markup.Escape(emptyMeans)})[/]");
+        var text = Markup.Escape(label) + (emptyMeans is null ? "" : $" [grey](blank: {Markup.Escape(emptyMeans)})[/]") + ":";
         var prompt = new TextPrompt<string>(text).Secret();
         if (emptyMeans is not null) prompt.AllowEmpty();
         if (validate is not null)

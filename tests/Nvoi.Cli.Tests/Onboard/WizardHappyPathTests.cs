@@ -109,18 +109,36 @@ public sealed class WizardHappyPathTests(EmulatorFixture emulators) : IClassFixt
         Assert.Equal("/app/data", app.Database.Mount["sqlite-data"]);
     }
 
+    /// <summary>
+    /// With the AWS adapter wired into <see cref="Nvoi.Onboarding.OnboardingClients.Factories"/>: the full AWS path
+    /// (a refused key first). Without it: AWS is still offered and says it is not in this build.
+    /// </summary>
     [Fact]
-    public async Task Aws_is_offered_and_explains_when_its_adapter_is_not_in_the_build()
+    public async Task Aws_path()
     {
         using var run = new WizardRun(emulators.Endpoints);
-        if (Nvoi.Onboarding.OnboardingClients.Factories.ContainsKey(Nvoi.Onboarding.ComputeProviderKind.Aws))
-            return; // the AWS adapter is wired: its own path test applies (see docs/commands/onboard.md)
-        run.Script.Type("awsapp").Choose("AWS").HetznerCompute().Cloudflare().WebApp("aws").Enter()
-            .Choose("None").Choose("Done").Choose("Save");
+        if (!Nvoi.Onboarding.OnboardingClients.Factories.ContainsKey(Nvoi.Onboarding.ComputeProviderKind.Aws))
+        {
+            run.Script.Type("awsapp").Choose("AWS").HetznerCompute().Cloudflare().WebApp("aws").Enter()
+                .Choose("None").Choose("Done").Choose("Save");
+
+            Assert.True((await run.RunAsync()).Saved);
+            Assert.Contains("AWS EC2 is not available in this build yet", run.Screen);
+            Assert.NotNull(run.LoadSaved().Application.ComputeProvider!.Hetzner);
+            return;
+        }
+        run.Script.Type("awsapp")
+            .Choose("AWS").Type("invalid").Type("aws-secret-typed")
+            .Choose("Enter the credentials again").Type("AKIATESTKEY000000001").Type("aws-secret-typed")
+            .Choose("eu-west-1").Choose("t3.small")
+            .Cloudflare().WebApp("aws").Enter().Choose("None").Choose("Done").Choose("Save");
 
         Assert.True((await run.RunAsync()).Saved);
-        Assert.Contains("AWS EC2 is not available in this build yet", run.Screen);
-        Assert.NotNull(run.LoadSaved().Application.ComputeProvider!.Hetzner);
+        Assert.Contains("AWS EC2 refused the credentials", run.Screen);
+        var aws = run.LoadSaved().Application.ComputeProvider!.Aws!;
+        Assert.Equal(("AKIATESTKEY000000001", "aws-secret-typed", "eu-west-1", "t3.small"), (aws.AccessKeyId, aws.SecretAccessKey, aws.Region, aws.InstanceType));
+        Assert.Contains("t3.small — 2 vCPU, 2 GB", run.Screen);
+        AssertNoSecretOnScreen(run, "AKIATESTKEY000000001", "aws-secret-typed");
     }
 
     internal static void AssertNoSecretOnScreen(WizardRun run, params string[] secrets)
