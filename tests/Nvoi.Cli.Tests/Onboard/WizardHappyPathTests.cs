@@ -107,6 +107,7 @@ public sealed class WizardHappyPathTests(EmulatorFixture emulators) : IClassFixt
         Assert.Equal(2, CountOf(run.Screen, "Enter the token and account ID again"));
         Assert.Equal(("sqlite3", "/app/data/production.sqlite3"), (app.Database!.Adapter, app.Database.Path));
         Assert.Equal("/app/data", app.Database.Mount["sqlite-data"]);
+        AssertNoSecretOnScreen(run, Answers.CloudflareToken, Answers.HetznerToken);
     }
 
     /// <summary>
