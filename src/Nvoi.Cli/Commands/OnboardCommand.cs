@@ -50,6 +50,7 @@ internal sealed class OnboardCommand : Command
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            console.Cursor.Show(true); // a list prompt hides it while it runs
             console.WriteLine();
             console.MarkupLine("Setup cancelled; nothing was written.");
             return ExitCodes.Cancelled;
