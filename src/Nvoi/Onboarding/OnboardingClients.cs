@@ -28,7 +28,7 @@ public sealed class OnboardingClients(OnboardingEndpoints endpoints, TimeProvide
     {
         [ComputeProviderKind.Hetzner] = (c, _, url, t) => new HetznerCloudProvider(url ?? HetznerCloudProvider.EndpointFromEnvironment(), c["api_token"], new SocketsHttpHandler(), t),
         [ComputeProviderKind.Scaleway] = (c, loc, url, t) => new ScalewayProvider(url ?? ScalewayProvider.ApiUrl(Environment.GetEnvironmentVariable("SCW_API_URL")), c["secret_key"], c["project_id"], loc, new SocketsHttpHandler(), t),
-        // AWS arrives with Nvoi.Cloud.Aws: [ComputeProviderKind.Aws] = (c, loc, url, t) => new Cloud.Aws.AwsProvider(c["access_key_id"], c["secret_access_key"], loc, url, t),
+        [ComputeProviderKind.Aws] = (c, loc, url, t) => new Cloud.Aws.AwsProvider(c["access_key_id"], c["secret_access_key"], loc, url, t),
     };
 
     public bool Supports(ComputeProviderKind kind) => Factories.ContainsKey(kind);
