@@ -14,8 +14,17 @@ public class ClusterDeployerTests
         var deployer = new ClusterDeployer(k.Applier, k.Watcher);
         var steps = new List<string>();
         var first = ManifestBuilder.Build(Examples.Inputs(Examples.Cluster()));
-        Assert.Empty(await deployer.DeployAsync("shop", first, steps.Add));
-        Assert.Equal(["apply secrets and platform", "apply database", "apply services", "apply app services", "apply tunnels", "prune"], steps);
+        var pushes = 0;
+        Assert.Empty(await deployer.DeployAsync("shop", first, steps.Add, beforeJobs: async () =>
+        {
+            // The push hook runs once the registry is ready, before any app Deployment exists.
+            var registry = await k.Client.AppsV1.ReadNamespacedDeploymentAsync("nvoi-registry", "default");
+            Assert.True(registry.Status.ReadyReplicas > 0);
+            await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => k.Client.AppsV1.ReadNamespacedDeploymentAsync("shop-web", "default"));
+            pushes++;
+        }));
+        Assert.Equal(1, pushes);
+        Assert.Equal(["apply secrets, platform, database and services", "apply app services and tunnels", "prune"], steps);
 
         var second = ManifestBuilder.Build(Examples.Inputs(Examples.SinglePostgres()) with { Image = NewImage });
         var pruned = await deployer.DeployAsync("shop", second);

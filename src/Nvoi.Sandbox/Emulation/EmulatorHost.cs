@@ -17,6 +17,10 @@ public sealed class EmulatorHost : IAsyncDisposable
     private readonly object _saveLock = new();
 
     public Uri BaseUrl { get; }
+
+    /// <summary>Requests answered so far (for benchmarks).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+    private long _requests;
     public IEmulator Emulator => _emulator;
 
     private EmulatorHost(WebApplication app, IEmulator emulator, EmulatorOptions options, Uri baseUrl)
@@ -44,6 +48,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         var faults = new FaultInjector(options.FaultRate, options.Seed);
         app.Use(async (context, next) =>
         {
+            if (host is not null) Interlocked.Increment(ref host._requests);
             if (options.Latency > TimeSpan.Zero)
                 await Task.Delay(options.Latency, options.Time, context.RequestAborted);
             var fault = faults.Next();

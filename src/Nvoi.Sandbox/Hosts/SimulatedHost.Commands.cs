@@ -7,6 +7,8 @@ public sealed partial class SimulatedHost
 {
     private async Task<int> ExecuteAsync(RemoteCommand command, CommandOutput o, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _commands);
+        if (RoundTrip > TimeSpan.Zero) await Task.Delay(RoundTrip, cancellationToken).ConfigureAwait(false);
         var argv = command.Argv.ToList();
         while (argv.Count > 1 && argv[0] == "sudo")
         {
@@ -22,7 +24,9 @@ public sealed partial class SimulatedHost
                 script = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             }
             var args = argv.Count > 2 ? argv.Skip(3).ToArray() : [];
-            return await RunScriptAsync(HostScripts.NameOf(script), args, o, cancellationToken).ConfigureAwait(false);
+            var name = HostScripts.NameOf(script);
+            if (BeforeScript is { } before && name is not null) await before(name, args, cancellationToken).ConfigureAwait(false);
+            return await RunScriptAsync(name, args, o, cancellationToken).ConfigureAwait(false);
         }
         var stdinBytes = Array.Empty<byte>();
         if (command.Stdin is not null && argv[0] == "cat")

@@ -40,6 +40,16 @@ public sealed partial class SimulatedHost : IRemoteHost
     /// </summary>
     public Func<string, string, CancellationToken, Task<bool>>? JoinValidator { get; init; }
 
+    /// <summary>Commands run on this host so far (for benchmarks).</summary>
+    public long Commands => Interlocked.Read(ref _commands);
+    private long _commands;
+
+    /// <summary>Added to every command, like a network round trip (zero by default; benchmarks set it).</summary>
+    public TimeSpan RoundTrip { get; init; }
+
+    /// <summary>Called before a host script runs, with its name and arguments (benchmarks add the script's real duration).</summary>
+    public Func<string, IReadOnlyList<string>, CancellationToken, Task>? BeforeScript { get; init; }
+
     /// <summary>The text of a file on this host, or null (for the world, e.g. the node token).</summary>
     public Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken = default)
     {

@@ -9,6 +9,7 @@ using Nvoi.Cloud.Scaleway;
 using Nvoi.Cluster;
 using Nvoi.Configuration;
 using Nvoi.Dns;
+using Nvoi.Hosts;
 using Nvoi.Operations;
 using Nvoi.Remote;
 using Nvoi.Sandbox.Emulation;
@@ -23,6 +24,10 @@ public sealed record SandboxSettings
     public TimeSpan ApiLatency { get; init; }
     public TimeSpan ServerBootTime { get; init; }
     public double FaultRate { get; init; }
+    /// <summary>Added to every command on a simulated server (an SSH round trip).</summary>
+    public TimeSpan SshRoundTrip { get; init; }
+    /// <summary>How long installing k3s (server or agent) takes on a simulated server, when it is not installed yet.</summary>
+    public TimeSpan K3sInstallTime { get; init; }
     public int Seed { get; init; } = 1;
     /// <summary>Extra emulator settings (e.g. kubernetes.crashloop_images).</summary>
     public IReadOnlyDictionary<string, string> Emulator { get; init; } = new Dictionary<string, string>();
@@ -47,11 +52,21 @@ public sealed class SandboxWorld : IWorld
     public ICloudflare Cloudflare { get; private set; } = null!;
     public IImageBuilder ImageBuilder { get; }
 
+    /// <summary>API requests answered by every emulator of this world (compute, Cloudflare, Kubernetes).</summary>
+    public long ApiRequests => _emulators.Sum(e => e.Requests) +
+        _clusters.Values.Where(c => c.IsValueCreated && c.Value.IsCompletedSuccessfully).Sum(c => c.Value.Result.Requests);
+
+    /// <summary>Simulated servers reached (one SSH connection each in a real run) and the commands they ran.</summary>
+    public (int Connections, long Commands) Ssh => (_hosts.Count, _hosts.Values.Sum(h => h.Commands));
+
     /// <summary>The compute and Cloudflare emulators' base URLs, by key.</summary>
     public IReadOnlyDictionary<string, Uri> Endpoints => _emulators.ToDictionary(e => e.Emulator.Key, e => e.BaseUrl);
 
-    private SandboxWorld(string directory, TimeProvider time, EmulatorOptions options)
+    private readonly SandboxSettings _settings;
+
+    private SandboxWorld(string directory, TimeProvider time, EmulatorOptions options, SandboxSettings settings)
     {
+        _settings = settings;
         _directory = directory;
         Time = time;
         _options = options;
@@ -80,7 +95,7 @@ public sealed class SandboxWorld : IWorld
             Time = time,
             Settings = emulatorSettings,
         };
-        var world = new SandboxWorld(directory, time, options);
+        var world = new SandboxWorld(directory, time, options, settings);
         try
         {
             var compute = await world.StartAsync(app.ComputeProvider switch
@@ -115,16 +130,25 @@ public sealed class SandboxWorld : IWorld
         return host;
     }
 
-    public IRemoteHost Host(ServerInfo server) => _hosts.GetOrAdd(server.Name, name => new SimulatedHost(
-        name,
-        Path.Combine(_directory, "hosts"),
-        () => AttachedDevices(server.Id),
-        (port, ct) => ForwardAsync(name, port, ct),
-        () => SandboxKubeconfig));
+    public IRemoteHost Host(ServerInfo server) => _hosts.GetOrAdd(server.Name, name => NewHost(name, () => AttachedDevices(server.Id)));
 
     /// <summary>The simulated host of a server known by name only (day-two commands).</summary>
-    public SimulatedHost HostByName(string server) => (SimulatedHost)_hosts.GetOrAdd(server, name => new SimulatedHost(
-        name, Path.Combine(_directory, "hosts"), () => [], (port, ct) => ForwardAsync(name, port, ct), () => SandboxKubeconfig));
+    public SimulatedHost HostByName(string server) => _hosts.GetOrAdd(server, name => NewHost(name, () => []));
+
+    private SimulatedHost NewHost(string name, Func<IReadOnlyList<string>> devices)
+    {
+        SimulatedHost? host = null;
+        host = new SimulatedHost(name, Path.Combine(_directory, "hosts"), devices, (port, ct) => ForwardAsync(name, port, ct), () => SandboxKubeconfig)
+        {
+            RoundTrip = _settings.SshRoundTrip,
+            BeforeScript = async (script, _, ct) =>
+            {
+                if (_settings.K3sInstallTime <= TimeSpan.Zero || script is not (HostScripts.K3sServer or HostScripts.K3sAgent)) return;
+                if ((await host!.ReadStateAsync(ct)).K3s is null) await Task.Delay(_settings.K3sInstallTime, Time, ct);
+            },
+        };
+        return host;
+    }
 
     private const string SandboxKubeconfig = "# sandbox: the cluster API is a Kubernetes emulator reached through the forwarded port\n";
 

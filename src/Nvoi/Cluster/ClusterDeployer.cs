@@ -1,12 +1,19 @@
+using k8s;
 using k8s.Models;
 
 namespace Nvoi.Cluster;
 
 /// <summary>
-/// Applies an app's manifests in deploy order, waiting where the next step depends on the previous one:
-/// secrets and platform; database (ready); extra services (rolled out); pre-run Jobs (complete, before any
-/// app Deployment changes, so a failed migration leaves the old version serving); app services (rolled out);
-/// tunnels; then prunes what left the config.
+/// Applies an app's manifests in deploy order, waiting only where the next step depends on the previous one,
+/// and doing everything else at once:
+/// <list type="number">
+/// <item>secrets, platform (registry, error pages), database and extra services are applied together;</item>
+/// <item>when the registry is ready the image is pushed (<c>beforeJobs</c>), while the database and services roll out;</item>
+/// <item>pre-run Jobs run with the new image once the database is ready, before any app Deployment changes,
+/// so a failed migration leaves the old version serving;</item>
+/// <item>app services and tunnels are applied together and awaited together;</item>
+/// <item>objects that left the config are pruned.</item>
+/// </list>
 /// </summary>
 public sealed class ClusterDeployer(Applier applier, RolloutWatcher watcher)
 {
@@ -14,39 +21,44 @@ public sealed class ClusterDeployer(Applier applier, RolloutWatcher watcher)
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Runs the steps; <paramref name="step"/> hears each one as it starts. Returns what the prune deleted.</summary>
-    public async Task<IReadOnlyList<string>> DeployAsync(string app, ClusterManifests manifests, Action<string>? step = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<string>> DeployAsync(string app, ClusterManifests manifests, Action<string>? step = null,
+        CancellationToken ct = default, Func<Task>? beforeJobs = null)
     {
-        step?.Invoke("apply secrets and platform");
-        await applier.ApplyAllAsync(manifests.Secrets.Concat(manifests.Platform), ct: ct);
+        step?.Invoke("apply secrets, platform, database and services");
+        await ApplyTogetherAsync(manifests.Secrets, ct);
+        await ApplyTogetherAsync(manifests.Platform.Concat(manifests.Database).Concat(manifests.Extras), ct);
 
-        if (manifests.Database.Count > 0)
+        var registry = manifests.Platform.OfType<V1Deployment>().FirstOrDefault(d => d.Metadata.Name == Configuration.Names.RegistryName);
+        var push = Task.Run(async () =>
         {
-            step?.Invoke("apply database");
-            await applier.ApplyAllAsync(manifests.Database, ct: ct);
-            foreach (var s in manifests.Database.OfType<V1StatefulSet>()) await watcher.WaitForStatefulSetAsync(s.Metadata.Name, Timeout, ct);
-        }
-        if (manifests.Extras.Count > 0)
+            if (registry is not null) await watcher.WaitForDeploymentAsync(registry.Metadata.Name, Timeout, ct);
+            if (beforeJobs is not null) await beforeJobs();
+        }, ct);
+        var backing = WaitAllAsync(
+            manifests.Platform.OfType<V1Deployment>().Where(d => d != registry).Concat(manifests.Extras.OfType<V1Deployment>()),
+            manifests.Database.OfType<V1StatefulSet>(), ct);
+        await Task.WhenAll(push, backing);
+
+        if (manifests.PreRunJobs.Count > 0)
         {
-            step?.Invoke("apply services");
-            await applier.ApplyAllAsync(manifests.Extras, ct: ct);
-            foreach (var d in manifests.Extras.OfType<V1Deployment>()) await watcher.WaitForDeploymentAsync(d.Metadata.Name, Timeout, ct);
+            step?.Invoke("run pre-run commands");
+            await ApplyTogetherAsync(manifests.PreRunJobs, ct);
+            await Task.WhenAll(manifests.PreRunJobs.Select(j => watcher.WaitForJobAsync(j.Metadata.Name, Timeout, ct)));
         }
-        foreach (var job in manifests.PreRunJobs)
-        {
-            step?.Invoke($"run pre-run command ({job.Metadata.Name})");
-            await applier.ApplyAsync(job, ct: ct);
-            await watcher.WaitForJobAsync(job.Metadata.Name, Timeout, ct);
-        }
-        step?.Invoke("apply app services");
-        await applier.ApplyAllAsync(manifests.Apps, ct: ct);
-        foreach (var d in manifests.Apps.OfType<V1Deployment>()) await watcher.WaitForDeploymentAsync(d.Metadata.Name, Timeout, ct);
-        if (manifests.Tunnels.Count > 0)
-        {
-            step?.Invoke("apply tunnels");
-            await applier.ApplyAllAsync(manifests.Tunnels, ct: ct);
-            foreach (var d in manifests.Tunnels.OfType<V1Deployment>()) await watcher.WaitForDeploymentAsync(d.Metadata.Name, Timeout, ct);
-        }
+
+        step?.Invoke("apply app services and tunnels");
+        var front = manifests.Apps.Concat(manifests.Tunnels).ToList();
+        await ApplyTogetherAsync(front, ct);
+        await WaitAllAsync(front.OfType<V1Deployment>(), [], ct);
+
         step?.Invoke("prune");
         return await applier.PruneAsync(app, manifests.All, ct);
     }
+
+    private Task ApplyTogetherAsync(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, CancellationToken ct) =>
+        Task.WhenAll(objects.Select(o => applier.ApplyAsync(o, ct: ct)));
+
+    private Task WaitAllAsync(IEnumerable<V1Deployment> deployments, IEnumerable<V1StatefulSet> statefulSets, CancellationToken ct) =>
+        Task.WhenAll(deployments.Select(d => watcher.WaitForDeploymentAsync(d.Metadata.Name, Timeout, ct))
+            .Concat(statefulSets.Select(s => watcher.WaitForStatefulSetAsync(s.Metadata.Name, Timeout, ct))));
 }

@@ -20,6 +20,9 @@ public sealed record DeployOptions
     /// <summary>Servers whose changed host key the user accepts (exec --retrust-host-key).</summary>
     public IReadOnlySet<string> RetrustHostKeys { get; init; } = new HashSet<string>();
 
+    /// <summary>Runs every action one after another, as nvoi 0.2.0 did (for benchmarks).</summary>
+    public bool Sequential { get; init; }
+
     public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromMinutes(10);
     public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan SshTimeout { get; init; } = TimeSpan.FromMinutes(5);

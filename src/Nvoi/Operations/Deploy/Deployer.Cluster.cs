@@ -41,14 +41,14 @@ public sealed partial class Deployer
             if (workers.Count > 0)
             {
                 var token = await ServerSetup.ReadNodeTokenAsync(masterHost, ct);
-                await Task.WhenAll(workers.Select(w => _steps.RunAsync($"k3s:{w.Name}", "k3s", $"{w.Name} (agent)", async () =>
+                await AllAsync(workers, w => _steps.RunAsync($"k3s:{w.Name}", "k3s", $"{w.Name} (agent)", async () =>
                 {
                     var server = servers[w.Name];
                     var host = _world.Host(server);
                     if (await ServerSetup.IsK3sAgentActiveAsync(host, ct)) return "active";
                     await ServerSetup.JoinK3sAgentAsync(host, new K3sAgent(PrivateIp(master), token, PrivateIp(server), server.Name, K3s.Version), ct);
                     return "joined";
-                })));
+                }));
             }
             return null;
         });
@@ -143,35 +143,28 @@ public sealed partial class Deployer
         IReadOnlyDictionary<string, string> tunnelTokens, CancellationToken ct)
     {
         var client = cluster.Client;
-        var applier = new Applier(client);
-        var watcher = new RolloutWatcher(client, _world.Time);
-
-        // The registry first: the image is pushed into it.
-        var platform = ClusterState.Build(_config, "pending", sourceDigest, tunnelTokens).Platform;
-        await _steps.RunAsync("registry", null, $"Registry {Names.RegistryName} (NodePort {Names.RegistryPort})", async () =>
-        {
-            await applier.ApplyAllAsync(platform, ct: ct);
-            await watcher.WaitForDeploymentAsync(Names.RegistryName, _options.RolloutTimeout, ct);
-            return "ready";
-        });
-
-        var image = await _steps.RunAsync("image", null, $"Image {_desired.Names.Prefix}", async () =>
-        {
-            var live = await LiveAppImageAsync(client, ct);
-            if (live is not null && live.Value.Digest == sourceDigest)
-                return new StepOutcome<string>(live.Value.Image, "unchanged: not rebuilt");
-            await using var registry = await master.ForwardLocalPortAsync("127.0.0.1", Names.RegistryPort, ct);
-            var request = await BuildRequestAsync(NextTag(live?.Image), $"{registry.LocalHost}:{registry.LocalPort}", ct);
-            var built = await _world.ImageBuilder.BuildAndPushAsync(request, _steps.Sink, "image", ct);
-            return new StepOutcome<string>(built.ClusterImage, "built and pushed");
-        });
-
+        // An image built from the same context is running already: nothing is rebuilt.
+        var live = await LiveAppImageAsync(client, ct);
+        var unchanged = live is not null && live.Value.Digest == sourceDigest;
+        var tag = unchanged ? null : NextTag(live?.Image);
+        var image = unchanged ? live!.Value.Image : $"localhost:{Names.RegistryPort}/{_desired.Names.Prefix}:{tag}";
         var manifests = ClusterState.Build(_config, image, sourceDigest, tunnelTokens);
-        await _steps.RunAsync("workloads", null, "Apply workloads", async () =>
+
+        // The image is pushed as soon as the in-cluster registry runs, while the database rolls out.
+        async Task PushAsync() => await _steps.RunAsync("image", "workloads", $"Image {_desired.Names.Prefix}", async () =>
         {
-            var deployer = new ClusterDeployer(applier, watcher) { Timeout = _options.RolloutTimeout };
-            var pruned = await deployer.DeployAsync(_desired.Names.App, manifests, s => _steps.Message("workloads", s, MessageLevel.Detail), ct);
-            return pruned.Count == 0 ? "applied" : $"applied; removed {string.Join(", ", pruned)}";
+            if (unchanged) return "unchanged: not rebuilt";
+            await using var registry = await master.ForwardLocalPortAsync("127.0.0.1", Names.RegistryPort, ct);
+            var request = await BuildRequestAsync(tag!, $"{registry.LocalHost}:{registry.LocalPort}", ct);
+            await _world.ImageBuilder.BuildAndPushAsync(request, _steps.Sink, "image", ct);
+            return "built and pushed";
+        });
+
+        await _steps.RunAsync("workloads", null, "Roll out workloads", async () =>
+        {
+            var deployer = new ClusterDeployer(new Applier(client), new RolloutWatcher(client, _world.Time)) { Timeout = _options.RolloutTimeout };
+            var pruned = await deployer.DeployAsync(_desired.Names.App, manifests, s => _steps.Message("workloads", s, MessageLevel.Detail), ct, PushAsync);
+            return pruned.Count == 0 ? "rolled out" : $"rolled out; removed {string.Join(", ", pruned)}";
         });
     }
 

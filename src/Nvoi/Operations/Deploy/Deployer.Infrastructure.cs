@@ -37,7 +37,7 @@ public sealed partial class Deployer
     {
         var results = await _steps.RunAsync("servers", null, $"Servers ({_desired.Servers.Count})", async () =>
         {
-            var all = await Task.WhenAll(_desired.Servers.Select(s => EnsureServerAsync(s, network, ct)));
+            var all = await AllAsync(_desired.Servers, s => EnsureServerAsync(s, network, ct));
             var created = all.Count(r => r.Created);
             return new StepOutcome<(ServerInfo Info, bool Created)[]>(all, created == 0 ? "all exist" : $"{created} created");
         });
@@ -79,7 +79,7 @@ public sealed partial class Deployer
         if (_desired.Volumes.Count == 0) return Task.CompletedTask;
         return _steps.RunAsync("volumes", null, $"Volumes ({_desired.Volumes.Count})", async () =>
         {
-            await Task.WhenAll(_desired.Volumes.Select(v => EnsureVolumeAsync(v, servers[v.ServerName], ct)));
+            await AllAsync(_desired.Volumes, v => EnsureVolumeAsync(v, servers[v.ServerName], ct));
             return null;
         });
     }

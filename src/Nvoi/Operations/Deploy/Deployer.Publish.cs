@@ -15,12 +15,12 @@ public sealed partial class Deployer
         var publisher = new TunnelPublisher(_world.Cloudflare, _world.Time);
         var results = await _steps.RunAsync("tunnels", null, $"Cloudflare tunnels ({_desired.Tunnels.Count})", async () =>
         {
-            var all = await Task.WhenAll(_desired.Tunnels.Select(t =>
+            var all = await AllAsync(_desired.Tunnels, t =>
                 _steps.RunAsync($"tunnel:{t.Service}", "tunnels", $"{t.TunnelName} → {string.Join(", ", t.Hostnames)}", async () =>
                 {
                     var published = await publisher.EnsureAsync(t.TunnelName, t.Hostnames, DesiredState.TunnelOrigin, ct);
                     return new StepOutcome<(string, string)>((t.Service, published.Token.Value), $"{published.Records.Count} DNS records");
-                })));
+                }));
             return new StepOutcome<(string Service, string Token)[]>(all, "ready");
         });
         return results.ToDictionary(r => r.Service, r => r.Token);
@@ -33,7 +33,7 @@ public sealed partial class Deployer
         if (hosts.Count == 0) return Task.CompletedTask;
         return _steps.RunAsync("verify", null, "Verify public URLs", async () =>
         {
-            await Task.WhenAll(hosts.Select(h => VerifyHostAsync(h, ct)));
+            await AllAsync(hosts, h => VerifyHostAsync(h, ct));
             return $"{hosts.Count} answering";
         });
     }

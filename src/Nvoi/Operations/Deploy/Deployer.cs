@@ -52,12 +52,25 @@ public sealed partial class Deployer
             return "ok";
         });
 
+    /// <summary>Runs the body for every item: all at once, or one after another with <see cref="DeployOptions.Sequential"/>.</summary>
+    private async Task<T[]> AllAsync<TItem, T>(IEnumerable<TItem> items, Func<TItem, Task<T>> body)
+    {
+        if (!_options.Sequential) return await Task.WhenAll(items.Select(body));
+        var results = new List<T>();
+        foreach (var item in items) results.Add(await body(item));
+        return [.. results];
+    }
+
+    private Task AllAsync<TItem>(IEnumerable<TItem> items, Func<TItem, Task> body) =>
+        AllAsync(items, async item => { await body(item); return true; });
+
     /// <summary>Applies the deploy; returns the public URLs.</summary>
     public async Task<IReadOnlyList<string>> DeployAsync(CancellationToken ct)
     {
         // Independent from the servers: Cloudflare tunnels and the image build start at once.
         var tunnels = EnsureTunnelsAsync(ct);
         var build = PrepareImageAsync(ct);
+        if (_options.Sequential) await Task.WhenAll(tunnels, build);
 
         var network = await EnsureNetworkAsync(ct);
         var servers = await EnsureServersAsync(network, ct);
@@ -68,6 +81,7 @@ public sealed partial class Deployer
         try
         {
             var volumes = EnsureVolumesAsync(servers, ct);
+            if (_options.Sequential) await volumes;
             var cluster = await EnsureClusterAsync(servers, ct);
             await volumes;
             await using (cluster)
