@@ -1,5 +1,9 @@
 using System.CommandLine;
+using System.Text;
+using System.Text.Json;
 using Nvoi.Cli.Hosting;
+using Nvoi.Cli.Rendering;
+using Nvoi.Operations;
 
 namespace Nvoi.Cli.Commands;
 
@@ -13,56 +17,53 @@ internal sealed class LogsCommand : Command
         DefaultValueFactory = _ => 100,
         HelpName = "lines",
     };
+    private static readonly Option<bool> SandboxOption = SharedOptions.Sandbox();
 
-    public LogsCommand(CliHost host) : base("logs", "Show the logs of every pod of an app service, each line prefixed by its pod.")
+    // Distinct ANSI colors, one per pod in order of appearance.
+    private static readonly string[] Palette = ["36", "33", "35", "32", "34", "91", "96", "93"];
+
+    public LogsCommand(CliHost host) : base("logs", "Show the logs of every pod of an app service, each line prefixed by its pod. --json prints NDJSON {\"pod\",\"line\"}.")
     {
         Arguments.Add(App);
         Options.Add(Follow);
         Options.Add(Tail);
-        Options.Add(SharedOptions.Sandbox());
-        CommandRunner.BindNotAvailable(this, host, "logs arrives with the day-two commands.");
+        Options.Add(SandboxOption);
+        CommandRunner.Bind(this, host, async (ctx, ct) =>
+        {
+            var tail = ctx.Parse.GetValue(Tail);
+            if (tail < 0) throw new NvoiUsageException("--tail must be 0 or more");
+            await using var session = DeploySession.Open(ctx, ctx.Parse.GetValue(SandboxOption));
+            var app = ctx.Parse.GetValue(App)!;
+            AppLogs.PodLabel(session.Config, app); // an unknown app fails before anything is reached
+            var colors = new Dictionary<string, string>();
+            await foreach (var line in AppLogs.StreamAsync(session.Config, session.World, app, tail, ctx.Parse.GetValue(Follow), ct))
+            {
+                if (ctx.Output.Mode == OutputMode.Json)
+                    ctx.Output.Stdout.WriteLine(Json(line.Pod, line.Text));
+                else if (ctx.Output.Color)
+                {
+                    if (!colors.TryGetValue(line.Pod, out var color)) colors[line.Pod] = color = Palette[colors.Count % Palette.Length];
+                    ctx.Output.Stdout.WriteLine($"\u001b[{color}m[{line.Pod}]\u001b[0m {line.Text}");
+                }
+                else
+                    ctx.Output.Stdout.WriteLine(line.ToString());
+                if (ctx.Parse.GetValue(Follow)) await ctx.Output.Stdout.FlushAsync(ct);
+            }
+            return ExitCodes.Success;
+        });
     }
-}
 
-internal sealed class ExecCommand : Command
-{
-    public static readonly Argument<string[]> CommandArgs = new("command")
+    /// <summary>One NDJSON line: {"pod":..,"line":..}.</summary>
+    public static string Json(string pod, string text)
     {
-        Description = "The command and its arguments, passed to the server exactly as typed (put -- before it).",
-        Arity = ArgumentArity.ZeroOrMore,
-    };
-    public static readonly Option<string> Server = new("--server")
-    {
-        Description = "Where to run: main (the master) or a server name such as workers-2.",
-        DefaultValueFactory = _ => "main",
-        HelpName = "name",
-    };
-    public static readonly Option<bool> All = new("--all") { Description = "Run on every server in parallel, output prefixed by [server]." };
-    public static readonly Option<bool> Interactive = new("--interactive", "-i") { Description = "Open an interactive shell (system ssh, pinned host key)." };
-    public static readonly Option<bool> RetrustHostKey = new("--retrust-host-key")
-    {
-        Description = "Accept and pin the server's current host key (after you rebuilt the server yourself).",
-    };
-
-    public ExecCommand(CliHost host) : base("exec", "Run a command on a server over SSH, on all servers, or open a shell.")
-    {
-        Arguments.Add(CommandArgs);
-        Options.Add(Server);
-        Options.Add(All);
-        Options.Add(Interactive);
-        Options.Add(RetrustHostKey);
-        Options.Add(SharedOptions.Sandbox());
-        Options.Add(SharedOptions.ConfigDir());
-        CommandRunner.BindNotAvailable(this, host, "exec arrives with the day-two commands.");
-    }
-}
-
-internal sealed class OnboardCommand : Command
-{
-    public OnboardCommand(CliHost host) : base("onboard",
-        "Interactive setup wizard: provider, Cloudflare, apps, database, env and secrets; writes deploy.enc and deploy.key.")
-    {
-        Options.Add(SharedOptions.Sandbox());
-        CommandRunner.BindNotAvailable(this, host, "the onboarding wizard arrives with the onboard issue; use `nvoi config init` and `nvoi config … set` meanwhile.");
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("pod", pod);
+            w.WriteString("line", text);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

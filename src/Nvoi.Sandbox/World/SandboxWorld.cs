@@ -220,6 +220,22 @@ public sealed class SandboxWorld : IWorld
         return new UrlCheck(false, "no ingress for it");
     }
 
+    /// <summary>A deleted server: its simulated host's state goes, and so does the cluster it was master of.</summary>
+    public async Task ForgetServerAsync(string name, CancellationToken ct)
+    {
+        _hosts.TryRemove(name, out _);
+        var hosts = Path.Combine(_directory, "hosts");
+        foreach (var file in new[] { name + SimulatedHostStore.StateSuffix, name + ".host.lock" })
+            File.Delete(Path.Combine(hosts, file));
+        var blobs = Path.Combine(hosts, name + ".files");
+        if (Directory.Exists(blobs)) Directory.Delete(blobs, recursive: true);
+        if (_clusters.TryRemove(name, out var cluster) && cluster.IsValueCreated)
+            await (await cluster.Value).DisposeAsync();
+        var clusterDir = Path.Combine(_directory, "clusters", name);
+        if (Directory.Exists(clusterDir)) Directory.Delete(clusterDir, recursive: true);
+        ct.ThrowIfCancellationRequested();
+    }
+
     public async ValueTask DisposeAsync()
     {
         (Cloud as IDisposable)?.Dispose();
