@@ -1,0 +1,93 @@
+using Nvoi.Cli.Tests.Deploy;
+using Nvoi.Configuration;
+
+namespace Nvoi.Cli.Tests.DayTwo;
+
+public class DeleteTests
+{
+    [Theory]
+    [MemberData(nameof(SandboxProject.Examples), MemberType = typeof(SandboxProject))]
+    public async Task Delete_with_volumes_leaves_nothing_of_the_deployment_and_a_second_delete_has_nothing_to_do(string example)
+    {
+        using var project = new SandboxProject(example);
+        var deploy = await project.DeployAsync("--plain");
+        Assert.True(deploy.ExitCode == 0, $"{example}: {deploy.Err}\n{deploy.Out}");
+        var names = new Names(SandboxInspector.Config(project).Application.Name!);
+        await using (var world = await SandboxInspector.OpenAsync(project))
+            Assert.NotEmpty(await SandboxInspector.ResourcesAsync(world, names));
+
+        var delete = await project.NvoiAsync("delete", "--delete-volumes", "--yes", "--plain");
+        Assert.True(delete.ExitCode == 0, $"{example}: {delete.Err}\n{delete.Out}");
+        Assert.Contains($"deleted {names.App}", delete.Out);
+
+        await using (var world = await SandboxInspector.OpenAsync(project))
+        {
+            var left = await SandboxInspector.ResourcesAsync(world, names);
+            Assert.True(left.Count == 0, $"{example}: left behind {string.Join("; ", left)}");
+            Assert.Empty(world.SimulatedServers());
+        }
+        var clusters = Path.Combine(project.Run.Dir, ".nvoi", "sandbox", "clusters");
+        Assert.True(!Directory.Exists(clusters) || Directory.GetFileSystemEntries(clusters).Length == 0, "a deleted master's cluster state is left");
+
+        var again = await project.NvoiAsync("delete", "--delete-volumes", "--yes", "--plain");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("nothing to delete", again.Out);
+
+        foreach (var secret in project.SecretValues()) Assert.DoesNotContain(secret, delete.All);
+    }
+
+    [Fact]
+    public async Task Delete_is_refused_without_yes_on_a_pipe_keeps_volumes_without_delete_volumes_and_removes_them_with_it()
+    {
+        using var project = new SandboxProject("hetzner-postgres");
+        Assert.Equal(0, (await project.DeployAsync("--plain")).ExitCode);
+
+        var refused = await project.NvoiAsync("delete", "--plain");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("stdin is not a terminal, so re-run with --yes", refused.Err);
+        Assert.Contains("delete  server", refused.Out); // the teardown plan was shown first
+        Assert.DoesNotContain(await project.PlanAsync(), a => a.Action != "none"); // nothing was deleted
+
+        var delete = await project.NvoiAsync("delete", "--yes", "--plain");
+        Assert.True(delete.ExitCode == 0, delete.Err);
+        Assert.Contains("kept volumes shop-master-pgdata", delete.Err);
+        await using (var world = await SandboxInspector.OpenAsync(project))
+        {
+            var volume = Assert.Single(await world.Cloud.ListVolumesAsync(default), v => v.Name == "shop-master-pgdata");
+            Assert.Null(volume.ServerId);
+            Assert.Empty(await world.Cloud.ListServersAsync(default));
+        }
+
+        var second = await project.NvoiAsync("delete", "--yes", "--plain");
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("nothing to delete for shop", second.Out);
+
+        var withVolumes = await project.NvoiAsync("delete", "--yes", "--delete-volumes", "--json");
+        Assert.True(withVolumes.ExitCode == 0, withVolumes.Err);
+        Assert.Contains("\"id\":\"volume:shop-master-pgdata\"", withVolumes.Out);
+        await using (var world = await SandboxInspector.OpenAsync(project))
+            Assert.Empty(await world.Cloud.ListVolumesAsync(default));
+    }
+
+    [Fact]
+    public async Task Delete_with_branch_deletes_only_that_branch()
+    {
+        using var project = new SandboxProject("sqlite");
+        Assert.Equal(0, (await project.DeployAsync("--plain")).ExitCode);
+        Assert.Equal(0, (await project.DeployAsync("--plain", "--branch", "feat")).ExitCode);
+        var main = new Names(SandboxInspector.Config(project).Application.Name!);
+        var branch = new Names(SandboxInspector.Config(project, "feat").Application.Name!);
+        Assert.NotEqual(main.App, branch.App);
+
+        var delete = await project.NvoiAsync("delete", "--yes", "--delete-volumes", "--plain", "--branch", "feat");
+        Assert.True(delete.ExitCode == 0, delete.Err);
+        Assert.DoesNotContain($"{main.App}-", delete.Out.Replace($"{branch.App}-", ""));
+
+        await using var world = await SandboxInspector.OpenAsync(project);
+        var left = await SandboxInspector.ResourcesAsync(world, main);
+        Assert.Contains(left, r => r.StartsWith("server "));
+        Assert.Contains(left, r => r.StartsWith("network "));
+        Assert.DoesNotContain(await world.Cloud.ListServersAsync(default), s => s.Name.StartsWith(branch.App + "-"));
+        Assert.Null(await world.Cloud.FindNetworkAsync(branch.Network, default));
+    }
+}
