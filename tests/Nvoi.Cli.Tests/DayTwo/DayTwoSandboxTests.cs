@@ -10,6 +10,10 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
 {
     private SandboxProject Project => cluster.Project;
 
+    /// <summary>`nvoi exec OPTIONS -- ARGV` with the project's config and --sandbox before the --.</summary>
+    private Task<CliResult> ExecAsync(string[] options, params string[] argv) =>
+        Project.Run.RunAsync(["exec", .. options, "-c", "deploy.yml", "--sandbox", "--", .. argv]);
+
     [Fact]
     public async Task Unlock_without_a_lock_says_so_and_with_one_shows_the_holder_and_removes_it()
     {
@@ -77,18 +81,18 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
     [Fact]
     public async Task Exec_runs_on_the_master_by_default_on_a_named_server_and_returns_the_remote_exit_code()
     {
-        var hi = await Project.NvoiAsync("exec", "--", "echo", "hi");
+        var hi = await ExecAsync([], "echo", "hi");
         Assert.Equal(0, hi.ExitCode);
         Assert.Equal("hi\n", hi.Out);
 
-        var host = await Project.NvoiAsync("exec", "--server", "workers-2", "--", "hostname");
+        var host = await ExecAsync(["--server", "workers-2"], "hostname");
         Assert.Equal(0, host.ExitCode);
         Assert.Equal("saas-workers-2\n", host.Out);
 
-        var failed = await Project.NvoiAsync("exec", "--", "false");
+        var failed = await ExecAsync([], "false");
         Assert.Equal(1, failed.ExitCode);
 
-        var unknown = await Project.NvoiAsync("exec", "--server", "workers-9", "--", "true");
+        var unknown = await ExecAsync(["--server", "workers-9"], "true");
         Assert.NotEqual(0, unknown.ExitCode);
         Assert.Contains("unknown server 'workers-9'", unknown.Err);
         Assert.Contains("workers-2", unknown.Err);
@@ -97,12 +101,12 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
     [Fact]
     public async Task Exec_all_runs_on_every_server_with_prefixes_and_reports_failures()
     {
-        var all = await Project.NvoiAsync("exec", "--all", "--", "hostname");
+        var all = await ExecAsync(["--all"], "hostname");
         Assert.True(all.ExitCode == 0, all.Err);
         var lines = all.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["[saas-master-1] saas-master-1", "[saas-workers-1] saas-workers-1", "[saas-workers-2] saas-workers-2"], lines);
 
-        var failing = await Project.NvoiAsync("exec", "--all", "--", "false");
+        var failing = await ExecAsync(["--all"], "false");
         Assert.Equal(1, failing.ExitCode);
         Assert.Contains("failed on 3 of 3 servers", failing.Err);
     }

@@ -14,7 +14,16 @@ public class DeleteTests
         Assert.True(deploy.ExitCode == 0, $"{example}: {deploy.Err}\n{deploy.Out}");
         var names = new Names(SandboxInspector.Config(project).Application.Name!);
         await using (var world = await SandboxInspector.OpenAsync(project))
-            Assert.NotEmpty(await SandboxInspector.ResourcesAsync(world, names));
+        {
+            var before = await SandboxInspector.ResourcesAsync(world, names);
+            Assert.Contains(before, r => r.StartsWith("server "));
+            Assert.Contains(before, r => r.StartsWith("network "));
+            if (SandboxInspector.Config(project).Application.App.Values.Any(a => !string.IsNullOrEmpty(a.Domain)))
+            {
+                Assert.Contains(before, r => r.StartsWith("tunnel "));
+                Assert.Contains(before, r => r.StartsWith("dns CNAME "));
+            }
+        }
 
         var delete = await project.NvoiAsync("delete", "--delete-volumes", "--yes", "--plain");
         Assert.True(delete.ExitCode == 0, $"{example}: {delete.Err}\n{delete.Out}");
@@ -69,6 +78,27 @@ public class DeleteTests
             Assert.Empty(await world.Cloud.ListVolumesAsync(default));
     }
 
+    [Theory]
+    [InlineData("shop\n", 0)]
+    [InlineData("shopp\n", 130)]
+    public async Task On_a_terminal_delete_proceeds_only_when_the_application_name_is_typed(string typed, int expectedExit)
+    {
+        using var project = new SandboxProject("hetzner-postgres");
+        Assert.Equal(0, (await project.DeployAsync("--plain")).ExitCode);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var host = new Nvoi.Cli.Hosting.CliHost
+        {
+            Out = stdout, Err = stderr, In = new StringReader(typed), InIsTerminal = true, OutIsTerminal = false,
+            GetEnvironmentVariable = _ => null, CurrentDirectory = project.Run.Dir,
+        };
+        var code = await NvoiApp.RunAsync(["delete", "--plain", "-c", "deploy.yml", "--sandbox"], host);
+        Assert.True(code == expectedExit, stderr.ToString());
+        Assert.Contains("Type the application name (shop) to confirm", stderr.ToString());
+        var servers = (await project.PlanAsync()).Where(a => a.Kind == "server").ToList();
+        Assert.Equal(expectedExit == 0 ? "create" : "none", Assert.Single(servers).Action);
+    }
+
     [Fact]
     public async Task Delete_with_branch_deletes_only_that_branch()
     {
@@ -81,7 +111,7 @@ public class DeleteTests
 
         var delete = await project.NvoiAsync("delete", "--yes", "--delete-volumes", "--plain", "--branch", "feat");
         Assert.True(delete.ExitCode == 0, delete.Err);
-        Assert.DoesNotContain($"{main.App}-", delete.Out.Replace($"{branch.App}-", ""));
+        Assert.DoesNotContain($"{main.App}-", delete.Out.Replace(branch.App, ""));
 
         await using var world = await SandboxInspector.OpenAsync(project);
         var left = await SandboxInspector.ResourcesAsync(world, main);
