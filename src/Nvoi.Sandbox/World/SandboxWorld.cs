@@ -115,12 +115,33 @@ public sealed class SandboxWorld : IWorld
         return host;
     }
 
-    public IRemoteHost Host(ServerInfo server) => _hosts.GetOrAdd(server.Name, name => new SimulatedHost(
-        name,
-        Path.Combine(_directory, "hosts"),
-        () => AttachedDevices(server.Id),
-        (port, ct) => ForwardAsync(name, port, ct),
-        () => SandboxKubeconfig));
+    public IRemoteHost Host(ServerInfo server) => _hosts.GetOrAdd(server.Name, name =>
+    {
+        var host = new SimulatedHost(
+            name,
+            Path.Combine(_directory, "hosts"),
+            () => AttachedDevices(server.Id),
+            (port, ct) => ForwardAsync(name, port, ct),
+            () => SandboxKubeconfig);
+        var carried = ReadVolumeFilesystems();
+        if (carried.Count > 0)
+            host.UpdateStateAsync(s =>
+            {
+                foreach (var (device, fs) in carried) s.Filesystems.TryAdd(device, fs);
+            }).GetAwaiter().GetResult();
+        return host;
+    });
+
+    /// <summary>
+    /// Filesystems live on the volumes, not on the servers: those of deleted servers (by volume-specific
+    /// device path) are kept here, so a kept volume attached to a new server is mounted, not formatted.
+    /// </summary>
+    private string VolumeFilesystemsFile => Path.Combine(_directory, "volume-filesystems.json");
+
+    private Dictionary<string, SimulatedFilesystem> ReadVolumeFilesystems() =>
+        File.Exists(VolumeFilesystemsFile)
+            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, SimulatedFilesystem>>(File.ReadAllText(VolumeFilesystemsFile)) ?? []
+            : [];
 
     /// <summary>The simulated host of a server known by name only (day-two commands).</summary>
     public SimulatedHost HostByName(string server) => (SimulatedHost)_hosts.GetOrAdd(server, name => new SimulatedHost(
@@ -223,6 +244,11 @@ public sealed class SandboxWorld : IWorld
     /// <summary>A deleted server: its simulated host's state goes, and so does the cluster it was master of.</summary>
     public async Task ForgetServerAsync(string name, CancellationToken ct)
     {
+        var state = await HostByName(name).ReadStateAsync(ct);
+        var carried = ReadVolumeFilesystems();
+        foreach (var (device, fs) in state.Filesystems.Where(f => f.Key.Contains("/by-id/", StringComparison.Ordinal)))
+            carried[device] = fs;
+        if (carried.Count > 0) await File.WriteAllTextAsync(VolumeFilesystemsFile, System.Text.Json.JsonSerializer.Serialize(carried), ct);
         _hosts.TryRemove(name, out _);
         var hosts = Path.Combine(_directory, "hosts");
         foreach (var file in new[] { name + SimulatedHostStore.StateSuffix, name + ".host.lock" })

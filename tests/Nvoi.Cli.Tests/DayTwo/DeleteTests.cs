@@ -71,6 +71,11 @@ public class DeleteTests
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("nothing to delete for shop", second.Out);
 
+        // The kept volume keeps its filesystem: a new deploy mounts it without formatting.
+        var redeploy = await project.DeployAsync("--plain");
+        Assert.True(redeploy.ExitCode == 0, redeploy.Err);
+        Assert.Contains("/opt/nvoi/volumes/shop-master-pgdata: mounted", redeploy.Out);
+
         var withVolumes = await project.NvoiAsync("delete", "--yes", "--delete-volumes", "--json");
         Assert.True(withVolumes.ExitCode == 0, withVolumes.Err);
         Assert.Contains("\"id\":\"volume:shop-master-pgdata\"", withVolumes.Out);
