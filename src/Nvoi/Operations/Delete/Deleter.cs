@@ -78,7 +78,6 @@ public sealed class Deleter
             await tunnels.ContinueWith(_ => { }, TaskScheduler.Default); // observed below when the rest succeeded
         }
         await tunnels;
-        _steps.Report(new RunCompleted([]));
     }
 
     private Task DetachVolumesAsync(DeleteState live, CancellationToken ct)
