@@ -25,9 +25,9 @@ public class DeleteTests
             }
         }
 
-        var delete = await project.NvoiAsync("delete", "--delete-volumes", "--yes", "--plain");
+        var delete = await project.NvoiAsync("delete", "--delete-volumes", "--yes", "--json");
         Assert.True(delete.ExitCode == 0, $"{example}: {delete.Err}\n{delete.Out}");
-        Assert.Contains($"deleted {names.App}", delete.Out);
+        AssertReferenceOrder(example, delete.Out);
 
         await using (var world = await SandboxInspector.OpenAsync(project))
         {
@@ -43,6 +43,23 @@ public class DeleteTests
         Assert.Contains("nothing to delete", again.Out);
 
         foreach (var secret in project.SecretValues()) Assert.DoesNotContain(secret, delete.All);
+    }
+
+    /// <summary>Reference §7: detach → servers → volumes → firewall → network, each after the previous ended.</summary>
+    private static void AssertReferenceOrder(string example, string ndjson)
+    {
+        var events = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("id", out _))
+            .Select(e => (Type: e.GetProperty("type").GetString()!, Id: e.GetProperty("id").GetString()!))
+            .ToList();
+        int Index(string type, string id) => events.IndexOf((type, id));
+        var order = new[] { "detach", "servers", "volumes", "firewall", "network" }
+            .Where(id => Index("step_started", id) >= 0).ToList();
+        Assert.True(order.Contains("servers") && order.Contains("firewall") && order.Contains("network"), $"{example}: steps {string.Join(", ", order)}");
+        for (var i = 1; i < order.Count; i++)
+            Assert.True(Index("step_finished", order[i - 1]) < Index("step_started", order[i]), $"{example}: {order[i]} started before {order[i - 1]} ended");
+        Assert.DoesNotContain(events, e => e.Type == "step_failed");
     }
 
     [Fact]
