@@ -30,7 +30,7 @@ public class DeletePlannerTests
             [("update", "volume", "shop-master-pgdata"), ("delete", "server", "shop-master-1"), ("none", "volume", "shop-master-pgdata"),
              ("none", "volume", "shop-master-uploads"), ("delete", "firewall", "nvoi-shop-firewall"), ("delete", "network", "nvoi-shop-network"),
              ("delete", "dns record", "shop.example.com"), ("delete", "tunnel", "nvoi-shop-web")],
-            plan.Actions.Select(a => (Rendering.PlanPrinter.ActionName(a.Action), a.Kind, a.Name)));
+            plan.Actions.Select(a => (Nvoi.Cli.Rendering.PlanPrinter.ActionName(a.Action), a.Kind, a.Name)));
         Assert.Contains("kept", plan.Actions[2].Reason);
     }
 
