@@ -136,6 +136,8 @@ public sealed class SandboxWorld : IWorld
     /// Filesystems live on the volumes, not on the servers: those of deleted servers (by volume-specific
     /// device path) are kept here, so a kept volume attached to a new server is mounted, not formatted.
     /// </summary>
+    private readonly SemaphoreSlim _volumeFilesystemsLock = new(1, 1);
+
     private string VolumeFilesystemsFile => Path.Combine(_directory, "volume-filesystems.json");
 
     private Dictionary<string, SimulatedFilesystem> ReadVolumeFilesystems() =>
@@ -245,10 +247,23 @@ public sealed class SandboxWorld : IWorld
     public async Task ForgetServerAsync(string name, CancellationToken ct)
     {
         var state = await HostByName(name).ReadStateAsync(ct);
-        var carried = ReadVolumeFilesystems();
-        foreach (var (device, fs) in state.Filesystems.Where(f => f.Key.Contains("/by-id/", StringComparison.Ordinal)))
-            carried[device] = fs;
-        if (carried.Count > 0) await File.WriteAllTextAsync(VolumeFilesystemsFile, System.Text.Json.JsonSerializer.Serialize(carried), ct);
+        var onVolumes = state.Filesystems.Where(f => f.Key.Contains("/by-id/", StringComparison.Ordinal)).ToList();
+        if (onVolumes.Count > 0)
+        {
+            await _volumeFilesystemsLock.WaitAsync(ct);
+            try
+            {
+                var carried = ReadVolumeFilesystems();
+                foreach (var (device, fs) in onVolumes) carried[device] = fs;
+                var tmp = VolumeFilesystemsFile + "." + Guid.NewGuid().ToString("N") + ".tmp";
+                await File.WriteAllTextAsync(tmp, System.Text.Json.JsonSerializer.Serialize(carried), CancellationToken.None);
+                File.Move(tmp, VolumeFilesystemsFile, overwrite: true);
+            }
+            finally
+            {
+                _volumeFilesystemsLock.Release();
+            }
+        }
         _hosts.TryRemove(name, out _);
         var hosts = Path.Combine(_directory, "hosts");
         foreach (var file in new[] { name + SimulatedHostStore.StateSuffix, name + ".host.lock" })
