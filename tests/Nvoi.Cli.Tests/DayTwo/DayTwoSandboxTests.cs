@@ -70,6 +70,23 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
     }
 
     [Fact]
+    public async Task Following_logs_streams_every_pod_until_cancelled()
+    {
+        var config = SandboxInspector.Config(Project);
+        await using var world = await SandboxInspector.OpenAsync(Project);
+        using var cts = new CancellationTokenSource();
+        var pods = new HashSet<string>();
+        await foreach (var line in Nvoi.Operations.AppLogs.StreamAsync(config, world, "web", 1, follow: true, cts.Token))
+        {
+            Assert.StartsWith("saas-web-", line.Pod);
+            pods.Add(line.Pod);
+            if (pods.Count == 2) break;
+        }
+        cts.Cancel();
+        Assert.Equal(2, pods.Count);
+    }
+
+    [Fact]
     public async Task Logs_of_an_unknown_app_list_the_apps()
     {
         var result = await Project.NvoiAsync("logs", "api");
