@@ -4,6 +4,7 @@ using System.Text.Json;
 using Nvoi.Cli.Hosting;
 using Nvoi.Cli.Rendering;
 using Nvoi.Operations;
+using Nvoi.Remote;
 
 namespace Nvoi.Cli.Commands;
 
@@ -65,5 +66,100 @@ internal sealed class LogsCommand : Command
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
+
+internal sealed class ExecCommand : Command
+{
+    public static readonly Argument<string[]> CommandArgs = new("command")
+    {
+        Description = "The command and its arguments, passed to the server exactly as typed (put -- before it).",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+    public static readonly Option<string> Server = new("--server")
+    {
+        Description = "Where to run: main (the master) or a server name such as workers-2.",
+        DefaultValueFactory = _ => "main",
+        HelpName = "name",
+    };
+    public static readonly Option<bool> All = new("--all") { Description = "Run on every server in parallel, output prefixed by [server]." };
+    public static readonly Option<bool> Interactive = new("--interactive", "-i") { Description = "Open an interactive shell (system ssh, pinned host key)." };
+    public static readonly Option<bool> RetrustHostKey = new("--retrust-host-key")
+    {
+        Description = "Accept and pin the server's current host key (after you rebuilt the server yourself).",
+    };
+    private static readonly Option<bool> SandboxOption = SharedOptions.Sandbox();
+
+    public ExecCommand(CliHost host) : base("exec", "Run a command on a server over SSH, on all servers, or open a shell.")
+    {
+        Arguments.Add(CommandArgs);
+        Options.Add(Server);
+        Options.Add(All);
+        Options.Add(Interactive);
+        Options.Add(RetrustHostKey);
+        Options.Add(SandboxOption);
+        Options.Add(SharedOptions.ConfigDir());
+        CommandRunner.Bind(this, host, async (ctx, ct) =>
+        {
+            var argv = ctx.Parse.GetValue(CommandArgs) ?? [];
+            var all = ctx.Parse.GetValue(All);
+            var interactive = ctx.Parse.GetValue(Interactive);
+            var retrustWanted = ctx.Parse.GetValue(RetrustHostKey);
+            if (all && interactive) throw new NvoiUsageException("--all and -i cannot be combined");
+            if (all && retrustWanted) throw new NvoiUsageException("--retrust-host-key takes one server: use it with --server");
+            if (!interactive && argv.Length == 0) throw new NvoiUsageException("no command given: put it after --, e.g. nvoi exec -- uptime (or -i for a shell)");
+
+            // Filled once the server's full name is known, before any connection is made.
+            var retrust = new HashSet<string>();
+            await using var session = DeploySession.Open(ctx, ctx.Parse.GetValue(SandboxOption), retrust);
+            var exec = new RemoteExec(session.Config, session.World);
+            var gate = new object();
+            if (all)
+            {
+                var results = await exec.RunOnAllAsync(argv, (server, line) =>
+                {
+                    lock (gate) (line.IsStderr ? host.Err : host.Out).WriteLine($"[{server}] {line.Text}");
+                }, ct);
+                var failed = results.Where(r => r.ExitCode != 0).ToList();
+                if (failed.Count == 0) return ExitCodes.Success;
+                ctx.Output.Error($"failed on {failed.Count} of {results.Count} servers: {string.Join(", ", failed.Select(f => $"{f.Server} (exit {f.ExitCode})"))}");
+                return failed.Count == 1 ? failed[0].ExitCode : ExitCodes.Failure;
+            }
+
+            var name = exec.ResolveName(ctx.Parse.GetValue(Server)!);
+            if (retrustWanted)
+            {
+                if (session.Sandbox) throw new NvoiUsageException("--retrust-host-key does not apply to simulated hosts (--sandbox)");
+                retrust.Add(name);
+            }
+            var server = await exec.FindServerAsync(name, ct);
+            if (interactive) return await InteractiveAsync(session, server, argv, ct);
+            var result = await exec.RunAsync(server, argv, line =>
+            {
+                lock (gate) (line.IsStderr ? host.Err : host.Out).WriteLine(line.Text);
+            }, ct);
+            return result.ExitCode;
+        });
+    }
+
+    private static async Task<int> InteractiveAsync(DeploySession session, Nvoi.Cloud.ServerInfo server, string[] argv, CancellationToken ct)
+    {
+        if (session.Sandbox)
+            throw new NvoiUsageException("exec -i is not available for simulated hosts (--sandbox); run a command instead: nvoi exec --sandbox -- CMD");
+        var keys = session.Config.Application.SshKeys!;
+        if (!keys.HostKeys.TryGetValue(server.Name, out var pinned) || !HostKey.TryParse(pinned, out var hostKey))
+            throw new NvoiException($"no pinned host key for {server.Name}; run `nvoi exec --server {server.Name} -- true` once to pin it");
+        var endpoint = new SshEndpoint(server.Name, server.PublicIPv4 ?? throw new NvoiException($"server {server.Name} has no public IPv4 address"));
+        return await InteractiveSsh.RunAsync(endpoint, "deploy", keys.PrivateKey!, hostKey!, argv.Length == 0 ? null : argv, ct);
+    }
+}
+
+internal sealed class OnboardCommand : Command
+{
+    public OnboardCommand(CliHost host) : base("onboard",
+        "Interactive setup wizard: provider, Cloudflare, apps, database, env and secrets; writes deploy.enc and deploy.key.")
+    {
+        Options.Add(SharedOptions.Sandbox());
+        CommandRunner.BindNotAvailable(this, host, "the onboarding wizard arrives with the onboard issue; use `nvoi config init` and `nvoi config … set` meanwhile.");
     }
 }
