@@ -106,6 +106,9 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
         Assert.Equal(0, host.ExitCode);
         Assert.Equal("saas-workers-2\n", host.Out);
 
+        var full = await ExecAsync(["--server", "saas-workers-1"], "hostname");
+        Assert.Equal("saas-workers-1\n", full.Out);
+
         var failed = await ExecAsync([], "false");
         Assert.Equal(1, failed.ExitCode);
 
@@ -134,5 +137,13 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
         var result = await Project.NvoiAsync("exec", "-i");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("not available for simulated hosts", result.Err);
+
+        var retrust = await ExecAsync(["--retrust-host-key"], "true");
+        Assert.Equal(2, retrust.ExitCode);
+        Assert.Contains("does not apply to simulated hosts", retrust.Err);
+
+        var none = await ExecAsync([]);
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("no command given", none.Err);
     }
 }
