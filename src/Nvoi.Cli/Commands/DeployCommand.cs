@@ -62,31 +62,3 @@ internal sealed class PlanCommand : Command
         });
     }
 }
-
-internal sealed class DeleteCommand : Command
-{
-    public static readonly Option<bool> DeleteVolumes = new("--delete-volumes")
-    {
-        Description = "Also delete the server volumes (your data). Without it they are kept.",
-    };
-
-    public DeleteCommand(CliHost host) : base("delete",
-        "Tear the deployment down: servers, firewall, network, tunnels and DNS records. Asks you to type the app name unless --yes.")
-    {
-        Options.Add(DeleteVolumes);
-        Options.Add(SharedOptions.Sandbox());
-        Options.Add(SharedOptions.Yes());
-        Options.Add(SharedOptions.ConfigDir());
-        CommandRunner.BindNotAvailable(this, host, "delete arrives with the day-two commands.");
-    }
-}
-
-internal sealed class UnlockCommand : Command
-{
-    public UnlockCommand(CliHost host) : base("unlock",
-        "Remove the deploy lock on the master (after a deploy was killed), showing who held it and since when.")
-    {
-        Options.Add(SharedOptions.Sandbox());
-        CommandRunner.BindNotAvailable(this, host, "unlock arrives with the day-two commands.");
-    }
-}

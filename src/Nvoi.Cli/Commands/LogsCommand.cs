@@ -1,5 +1,10 @@
 using System.CommandLine;
+using System.Text;
+using System.Text.Json;
 using Nvoi.Cli.Hosting;
+using Nvoi.Cli.Rendering;
+using Nvoi.Operations;
+using Nvoi.Remote;
 
 namespace Nvoi.Cli.Commands;
 
@@ -13,14 +18,54 @@ internal sealed class LogsCommand : Command
         DefaultValueFactory = _ => 100,
         HelpName = "lines",
     };
+    private static readonly Option<bool> SandboxOption = SharedOptions.Sandbox();
 
-    public LogsCommand(CliHost host) : base("logs", "Show the logs of every pod of an app service, each line prefixed by its pod.")
+    // Distinct ANSI colors, one per pod in order of appearance.
+    private static readonly string[] Palette = ["36", "33", "35", "32", "34", "91", "96", "93"];
+
+    public LogsCommand(CliHost host) : base("logs", "Show the logs of every pod of an app service, each line prefixed by its pod. --json prints NDJSON {\"pod\",\"line\"}.")
     {
         Arguments.Add(App);
         Options.Add(Follow);
         Options.Add(Tail);
-        Options.Add(SharedOptions.Sandbox());
-        CommandRunner.BindNotAvailable(this, host, "logs arrives with the day-two commands.");
+        Options.Add(SandboxOption);
+        CommandRunner.Bind(this, host, async (ctx, ct) =>
+        {
+            var tail = ctx.Parse.GetValue(Tail);
+            if (tail < 0) throw new NvoiUsageException("--tail must be 0 or more");
+            await using var session = DeploySession.Open(ctx, ctx.Parse.GetValue(SandboxOption));
+            var app = ctx.Parse.GetValue(App)!;
+            AppLogs.PodLabel(session.Config, app); // an unknown app fails before anything is reached
+            var colors = new Dictionary<string, string>();
+            await foreach (var line in AppLogs.StreamAsync(session.Config, session.World, app, tail, ctx.Parse.GetValue(Follow), ct))
+            {
+                if (ctx.Output.Mode == OutputMode.Json)
+                    ctx.Output.Stdout.WriteLine(Json(line.Pod, line.Text));
+                else if (ctx.Output.Color)
+                {
+                    if (!colors.TryGetValue(line.Pod, out var color)) colors[line.Pod] = color = Palette[colors.Count % Palette.Length];
+                    ctx.Output.Stdout.WriteLine($"\u001b[{color}m[{line.Pod}]\u001b[0m {line.Text}");
+                }
+                else
+                    ctx.Output.Stdout.WriteLine(line.ToString());
+                if (ctx.Parse.GetValue(Follow)) await ctx.Output.Stdout.FlushAsync(ct);
+            }
+            return ExitCodes.Success;
+        });
+    }
+
+    /// <summary>One NDJSON line: {"pod":..,"line":..}.</summary>
+    public static string Json(string pod, string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("pod", pod);
+            w.WriteString("line", text);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
 
@@ -43,6 +88,7 @@ internal sealed class ExecCommand : Command
     {
         Description = "Accept and pin the server's current host key (after you rebuilt the server yourself).",
     };
+    private static readonly Option<bool> SandboxOption = SharedOptions.Sandbox();
 
     public ExecCommand(CliHost host) : base("exec", "Run a command on a server over SSH, on all servers, or open a shell.")
     {
@@ -51,8 +97,59 @@ internal sealed class ExecCommand : Command
         Options.Add(All);
         Options.Add(Interactive);
         Options.Add(RetrustHostKey);
-        Options.Add(SharedOptions.Sandbox());
+        Options.Add(SandboxOption);
         Options.Add(SharedOptions.ConfigDir());
-        CommandRunner.BindNotAvailable(this, host, "exec arrives with the day-two commands.");
+        CommandRunner.Bind(this, host, async (ctx, ct) =>
+        {
+            var argv = ctx.Parse.GetValue(CommandArgs) ?? [];
+            var all = ctx.Parse.GetValue(All);
+            var interactive = ctx.Parse.GetValue(Interactive);
+            var retrustWanted = ctx.Parse.GetValue(RetrustHostKey);
+            if (all && interactive) throw new NvoiUsageException("--all and -i cannot be combined");
+            if (all && retrustWanted) throw new NvoiUsageException("--retrust-host-key takes one server: use it with --server");
+            if (!interactive && argv.Length == 0) throw new NvoiUsageException("no command given: put it after --, e.g. nvoi exec -- uptime (or -i for a shell)");
+
+            // Filled once the server's full name is known, before any connection is made.
+            var retrust = new HashSet<string>();
+            await using var session = DeploySession.Open(ctx, ctx.Parse.GetValue(SandboxOption), retrust);
+            var exec = new RemoteExec(session.Config, session.World);
+            var gate = new object();
+            if (all)
+            {
+                var results = await exec.RunOnAllAsync(argv, (server, line) =>
+                {
+                    lock (gate) (line.IsStderr ? host.Err : host.Out).WriteLine($"[{server}] {line.Text}");
+                }, ct);
+                var failed = results.Where(r => r.ExitCode != 0).ToList();
+                if (failed.Count == 0) return ExitCodes.Success;
+                ctx.Output.Error($"failed on {failed.Count} of {results.Count} servers: {string.Join(", ", failed.Select(f => $"{f.Server} (exit {f.ExitCode})"))}");
+                return failed.Count == 1 ? failed[0].ExitCode : ExitCodes.Failure;
+            }
+
+            var name = exec.ResolveName(ctx.Parse.GetValue(Server)!);
+            if (retrustWanted)
+            {
+                if (session.Sandbox) throw new NvoiUsageException("--retrust-host-key does not apply to simulated hosts (--sandbox)");
+                retrust.Add(name);
+            }
+            var server = await exec.FindServerAsync(name, ct);
+            if (interactive) return await InteractiveAsync(session, server, argv, ct);
+            var result = await exec.RunAsync(server, argv, line =>
+            {
+                lock (gate) (line.IsStderr ? host.Err : host.Out).WriteLine(line.Text);
+            }, ct);
+            return result.ExitCode;
+        });
+    }
+
+    private static async Task<int> InteractiveAsync(DeploySession session, Nvoi.Cloud.ServerInfo server, string[] argv, CancellationToken ct)
+    {
+        if (session.Sandbox)
+            throw new NvoiUsageException("exec -i is not available for simulated hosts (--sandbox); run a command instead: nvoi exec --sandbox -- CMD");
+        var keys = session.Config.Application.SshKeys!;
+        if (!keys.HostKeys.TryGetValue(server.Name, out var pinned) || !HostKey.TryParse(pinned, out var hostKey))
+            throw new NvoiException($"no pinned host key for {server.Name}; run `nvoi exec --server {server.Name} -- true` once to pin it");
+        var endpoint = new SshEndpoint(server.Name, server.PublicIPv4 ?? throw new NvoiException($"server {server.Name} has no public IPv4 address"));
+        return await InteractiveSsh.RunAsync(endpoint, "deploy", keys.PrivateKey!, hostKey!, argv.Length == 0 ? null : argv, ct);
     }
 }

@@ -130,7 +130,30 @@ public sealed class SandboxWorld : IWorld
         return host;
     }
 
-    public IRemoteHost Host(ServerInfo server) => _hosts.GetOrAdd(server.Name, name => NewHost(name, () => AttachedDevices(server.Id)));
+    public IRemoteHost Host(ServerInfo server) => _hosts.GetOrAdd(server.Name, name =>
+    {
+        var host = NewHost(name, () => AttachedDevices(server.Id));
+        var carried = ReadVolumeFilesystems();
+        if (carried.Count > 0)
+            host.UpdateStateAsync(s =>
+            {
+                foreach (var (device, fs) in carried) s.Filesystems.TryAdd(device, fs);
+            }).GetAwaiter().GetResult();
+        return host;
+    });
+
+    /// <summary>
+    /// Filesystems live on the volumes, not on the servers: those of deleted servers (by volume-specific
+    /// device path) are kept here, so a kept volume attached to a new server is mounted, not formatted.
+    /// </summary>
+    private readonly SemaphoreSlim _volumeFilesystemsLock = new(1, 1);
+
+    private string VolumeFilesystemsFile => Path.Combine(_directory, "volume-filesystems.json");
+
+    private Dictionary<string, SimulatedFilesystem> ReadVolumeFilesystems() =>
+        File.Exists(VolumeFilesystemsFile)
+            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, SimulatedFilesystem>>(File.ReadAllText(VolumeFilesystemsFile)) ?? []
+            : [];
 
     /// <summary>The simulated host of a server known by name only (day-two commands).</summary>
     public SimulatedHost HostByName(string server) => _hosts.GetOrAdd(server, name => NewHost(name, () => []));
@@ -242,6 +265,40 @@ public sealed class SandboxWorld : IWorld
                 }
         }
         return new UrlCheck(false, "no ingress for it");
+    }
+
+    /// <summary>A deleted server: its simulated host's state goes, and so does the cluster it was master of.</summary>
+    public async Task ForgetServerAsync(string name, CancellationToken ct)
+    {
+        var state = await HostByName(name).ReadStateAsync(ct);
+        var onVolumes = state.Filesystems.Where(f => f.Key.Contains("/by-id/", StringComparison.Ordinal)).ToList();
+        if (onVolumes.Count > 0)
+        {
+            await _volumeFilesystemsLock.WaitAsync(ct);
+            try
+            {
+                var carried = ReadVolumeFilesystems();
+                foreach (var (device, fs) in onVolumes) carried[device] = fs;
+                var tmp = VolumeFilesystemsFile + "." + Guid.NewGuid().ToString("N") + ".tmp";
+                await File.WriteAllTextAsync(tmp, System.Text.Json.JsonSerializer.Serialize(carried), CancellationToken.None);
+                File.Move(tmp, VolumeFilesystemsFile, overwrite: true);
+            }
+            finally
+            {
+                _volumeFilesystemsLock.Release();
+            }
+        }
+        _hosts.TryRemove(name, out _);
+        var hosts = Path.Combine(_directory, "hosts");
+        foreach (var file in new[] { name + SimulatedHostStore.StateSuffix, name + ".host.lock" })
+            File.Delete(Path.Combine(hosts, file));
+        var blobs = Path.Combine(hosts, name + ".files");
+        if (Directory.Exists(blobs)) Directory.Delete(blobs, recursive: true);
+        if (_clusters.TryRemove(name, out var cluster) && cluster.IsValueCreated)
+            await (await cluster.Value).DisposeAsync();
+        var clusterDir = Path.Combine(_directory, "clusters", name);
+        if (Directory.Exists(clusterDir)) Directory.Delete(clusterDir, recursive: true);
+        ct.ThrowIfCancellationRequested();
     }
 
     public async ValueTask DisposeAsync()

@@ -32,6 +32,12 @@ public interface IWorld : IAsyncDisposable
 
     /// <summary>Checks that a public URL answers from the app (not the error page).</summary>
     Task<UrlCheck> CheckUrlAsync(string hostname, CancellationToken ct);
+
+    /// <summary>
+    /// A server was deleted: drop whatever this world keeps about it (the sandbox removes the simulated
+    /// host's state and, for a master, its cluster). Nothing to do in the real world.
+    /// </summary>
+    Task ForgetServerAsync(string name, CancellationToken ct) => Task.CompletedTask;
 }
 
 public sealed record UrlCheck(bool Ok, string Detail);

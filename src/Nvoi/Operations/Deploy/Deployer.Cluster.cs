@@ -65,12 +65,8 @@ public sealed partial class Deployer
     private static string PrivateIp(ServerInfo server) =>
         server.PrivateIPv4 ?? throw new NvoiException($"server {server.Name} has no private IPv4 address yet; run the deploy again");
 
-    private async Task<ClusterAccess> OpenClusterAsync(IRemoteHost masterHost, CancellationToken ct)
-    {
-        var kubeconfig = await ServerSetup.ReadKubeconfigAsync(masterHost, ct);
-        var forward = await masterHost.ForwardLocalPortAsync("127.0.0.1", 6443, ct);
-        return new ClusterAccess(_world.Kubernetes(kubeconfig, forward), forward);
-    }
+    private Task<ClusterAccess> OpenClusterAsync(IRemoteHost masterHost, CancellationToken ct) =>
+        ClusterConnection.OpenAsync(_world, masterHost, ct);
 
     private async Task LabelNodeAsync(IKubernetes client, string node, string group, CancellationToken ct)
     {
