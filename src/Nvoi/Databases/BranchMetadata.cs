@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -57,7 +58,7 @@ public static partial class BranchMetadata
         };
         if (branch.Sha256 is not null) entry["sha256"] = branch.Sha256;
         array.Add(entry);
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
     /// <summary>The time as 0.2.0 wrote it (<c>Time#iso8601</c>): <c>2026-01-02T03:04:05+00:00</c>.</summary>
