@@ -57,7 +57,7 @@ case "$adapter" in
         ident=$6
         # shellcheck disable=SC2016 # expanded by the pod's shell
         if ! k3s kubectl exec -i "$pod" -- sh -c "$mysql_login"'exec mysql -u "$u" -e "$1"' sh "CREATE DATABASE $ident" >/dev/null; then
-            echo "could not create database $name (does it exist already?)" >&2
+            echo "could not create database $name (does it exist already? without MYSQL_ROOT_PASSWORD in database.secrets, MYSQL_USER may not create databases)" >&2
             exit 6
         fi
         # shellcheck disable=SC2016 # expanded by the pod's shell
