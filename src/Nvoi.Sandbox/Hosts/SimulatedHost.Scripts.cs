@@ -24,7 +24,7 @@ public sealed partial class SimulatedHost
             HostScripts.K3sAgent when a.Length == 6 => s => K3sAgent(s, a[0], a[1], a[2], a[3], a[4], a[5], joinAccepted, o),
             HostScripts.DeployLock when a.Length >= 2 => s => DeployLock(s, a, o),
             HostScripts.PruneImages when a.Length == 2 => s => PruneImages(s, a[0], int.Parse(a[1], CultureInfo.InvariantCulture), o),
-            _ => null,
+            _ => DatabaseEffect(name, a, o),
         };
         if (effect is null)
         {

@@ -36,6 +36,9 @@ public sealed class SimulatedHostState
     /// <summary>containerd image references (k8s.io namespace).</summary>
     public SortedSet<string> Images { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Databases inside database pods (postgres, mysql): "POD/NAME" → blob file name of their content.</summary>
+    public SortedDictionary<string, string> Databases { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Image references used by pods (never pruned).</summary>
     public SortedSet<string> ImagesInUse { get; set; } = new(StringComparer.Ordinal);
 }

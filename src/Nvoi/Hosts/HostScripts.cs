@@ -25,6 +25,13 @@ public static class HostScripts
     /// <summary>Removes old containerd images of a repository.</summary>
     public const string PruneImages = "prune-images";
 
+    /// <summary>Creates the database branches directory, owned by the session's user.</summary>
+    public const string DbBranchPrepare = "db-branch-prepare";
+    /// <summary>Dumps the database into a branch file (streamed on the server) and reports its SHA-256 and size.</summary>
+    public const string DbBranchCreate = "db-branch-create";
+    /// <summary>Checks a branch's SHA-256 and loads it into a new database.</summary>
+    public const string DbBranchRestore = "db-branch-restore";
+
     private const string Prefix = "Nvoi.Hosts.Scripts.";
 
     /// <summary>Every script name shipped with nvoi.</summary>
