@@ -10,7 +10,14 @@ public static partial class ManifestBuilder
     public static string DatabaseImage(Database db, string kind) =>
         !string.IsNullOrEmpty(db.Image) ? db.Image : kind == "mysql" ? "mysql:8.0" : "postgres:15-alpine";
 
-    public static V1Secret DatabaseSecret(Names names, Database db) => Secret(names, names.DatabaseSecret, db.Secrets);
+    public static V1Secret DatabaseSecret(Names names, Database db)
+    {
+        var values = new Dictionary<string, string>(db.Secrets);
+        // The mysql image does not start without a root password; 0.2.0 gave it the user's password.
+        if (DatabaseKind(db) == "mysql" && !values.ContainsKey("MYSQL_ROOT_PASSWORD") && values.TryGetValue("MYSQL_PASSWORD", out var password))
+            values["MYSQL_ROOT_PASSWORD"] = password;
+        return Secret(names, names.DatabaseSecret, values);
+    }
 
     /// <summary>
     /// The database StatefulSet: data on the mounted server volume (hostPath) or, without a mount,
