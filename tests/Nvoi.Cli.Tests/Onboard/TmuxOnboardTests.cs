@@ -18,10 +18,12 @@ public sealed class TmuxOnboardTests
     {
         var nvoi = Path.Combine(AppContext.BaseDirectory, "nvoi.dll");
         Assert.True(File.Exists(nvoi), $"{nvoi} is missing (the test project references src/Nvoi.Cli)");
-        var dir = Directory.CreateTempSubdirectory("nvoi-tmux-").FullName;
+        // The project directory is root/app; tmux's socket and config stay outside it (the image build reads the directory).
+        var root = Directory.CreateTempSubdirectory("nvoi-tmux-").FullName;
+        var dir = Directory.CreateDirectory(Path.Combine(root, "app")).FullName;
         try
         {
-            using (var term = TmuxTerminal.Start(dir, $"dotnet '{nvoi}' onboard --sandbox", [CloudflareToken, DbPassword, SecretValue]))
+            using (var term = TmuxTerminal.Start(root, dir, $"dotnet '{nvoi}' onboard --sandbox", [CloudflareToken, DbPassword, SecretValue]))
             {
                 term.Answer("Application name (used in every server and resource name):", "tmuxapp");
                 term.Keys("> Hetzner Cloud", "Enter");
@@ -75,7 +77,7 @@ public sealed class TmuxOnboardTests
         }
         finally
         {
-            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
         }
     }
 
@@ -94,39 +96,40 @@ public sealed class TmuxOnboardTests
 }
 
 /// <summary>
-/// One program in a detached tmux session on a private socket: keys in with send-keys, screen out with
-/// capture-pane. Every capture is checked for the given secrets. Dispose kills the tmux server.
+/// One program in a detached tmux session on a private server (its socket in a directory of the test, so
+/// parallel tests cannot meet and nothing is left in /tmp/tmux-UID): keys in with send-keys, screen out
+/// with capture-pane. Every capture is checked for the given secrets. Dispose kills the tmux server.
 /// </summary>
 internal sealed class TmuxTerminal : IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
-    private readonly string _socket = "nvoi-test-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _socket;
+    private readonly string _statusFile;
     private readonly string[] _secrets;
     private readonly DateTime _deadline = DateTime.UtcNow.AddSeconds(60);
     private const string Target = "onboard";
 
-    private TmuxTerminal(string[] secrets) => _secrets = secrets;
+    private TmuxTerminal(string privateDir, string[] secrets) =>
+        (_socket, _statusFile, _secrets) = (Path.Combine(privateDir, "tmux.sock"), Path.Combine(privateDir, "exit-status"), secrets);
 
     /// <summary>
-    /// Starts <paramref name="command"/> in a 120x40 pane that stays after the program exits. The
-    /// command runs under `sh -c '…; exit $?'` so the shell, not tmux, reaps it (a dotnet process that
-    /// is the pane's own process was left a zombie by tmux 3.3a, so its exit status never appeared).
+    /// Starts <paramref name="command"/> in <paramref name="dir"/>, in a 120x40 pane that stays after the program exits
+    /// (remain-on-exit); the shell around it writes its exit status to a file of <paramref name="privateDir"/>.
     /// </summary>
-    public static TmuxTerminal Start(string dir, string command, string[] secrets)
+    public static TmuxTerminal Start(string privateDir, string dir, string command, string[] secrets)
     {
-        var term = new TmuxTerminal(secrets);
-        var conf = Path.Combine(dir, ".tmux-test.conf");
+        var term = new TmuxTerminal(privateDir, secrets);
+        var conf = Path.Combine(privateDir, "tmux.conf");
         File.WriteAllText(conf, "set -g remain-on-exit on\nset -g history-limit 5000\n");
         try
         {
-            term.Tmux("-f", conf, "new-session", "-d", "-s", Target, "-x", "120", "-y", "40", "-c", dir, $"{command}; exit $?");
+            term.Tmux("-f", conf, "new-session", "-d", "-s", Target, "-x", "120", "-y", "40", "-c", dir, $"{command}; echo $? > '{term._statusFile}'");
         }
         catch
         {
             term.Dispose();
             throw;
         }
-        File.Delete(conf);
         return term;
     }
 
@@ -150,15 +153,23 @@ internal sealed class TmuxTerminal : IDisposable
     {
         while (true)
         {
-            var state = Tmux("display-message", "-p", "-t", Target, "#{pane_dead}|#{pane_dead_status}").Trim();
-            if (state.StartsWith("1|", StringComparison.Ordinal) && int.TryParse(state[2..], out var status))
+            if (ExitStatus() is { } status)
             {
                 History();
                 return (status, Screen());
             }
-            CheckDeadline($"the program to exit (pane state {state})");
+            CheckDeadline($"the program to exit (pane_dead={Tmux("display-message", "-p", "-t", Target, "#{pane_dead}").Trim()}, status file {(File.Exists(_statusFile) ? "written" : "absent")})");
         }
     }
+
+    /// <summary>
+    /// The program's exit status once its pane is dead (all its output drawn), else null. The status comes from
+    /// the file the wrapping shell writes, not #{pane_dead_status}: tmux 3.3a here now and then never reaps the
+    /// pane's process (a zombie) and leaves that format empty.
+    /// </summary>
+    private int? ExitStatus() =>
+        Tmux("display-message", "-p", "-t", Target, "#{pane_dead}").Trim() == "1" && File.Exists(_statusFile)
+            && int.TryParse(File.ReadAllText(_statusFile).Trim(), out var status) ? status : null;
 
     /// <summary>The visible screen.</summary>
     public string Screen() => Checked(Tmux("capture-pane", "-p", "-t", Target));
@@ -184,6 +195,8 @@ internal sealed class TmuxTerminal : IDisposable
         {
             History();
             if (Screen().Contains(text, StringComparison.Ordinal)) return;
+            if (ExitStatus() is { } status)
+                Assert.Fail($"the program exited ({status}) while the test waited for \"{text}\"; the screen:\n{Screen()}");
             CheckDeadline($"\"{text}\"");
         }
     }
@@ -198,7 +211,7 @@ internal sealed class TmuxTerminal : IDisposable
     private string Tmux(params string[] args)
     {
         var psi = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-L");
+        psi.ArgumentList.Add("-S");
         psi.ArgumentList.Add(_socket);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("tmux did not start");
