@@ -90,7 +90,15 @@ public sealed class TmuxOnboardTests
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"nvoi {string.Join(' ', args)} did not finish in 60 s");
+        }
         return (process.ExitCode, await output + await error);
     }
 }
