@@ -20,6 +20,18 @@ internal sealed class OnboardCommand : Command
     /// <summary>Builds the console the wizard talks to; tests replace it with a Spectre TestConsole.</summary>
     internal static Func<CommandContext, IAnsiConsole>? ConsoleOverride { get; set; }
 
+    /// <summary>
+    /// stdin and stdout are a terminal (checked above), so the prompts may read keys and move the cursor even
+    /// when Spectre's profile says otherwise: its CI detection (CI, GITHUB_ACTIONS, …) turns interaction off, and
+    /// no-color (NO_COLOR, --no-color) turns ANSI off, which list prompts need. Colors stay as decided.
+    /// </summary>
+    private static IAnsiConsole TerminalConsole(IAnsiConsole console)
+    {
+        console.Profile.Capabilities.Interactive = true;
+        console.Profile.Capabilities.Ansi = true;
+        return console;
+    }
+
     private static async Task<int> RunAsync(CommandContext ctx, CancellationToken ct)
     {
         var interactive = ConsoleOverride is not null || (ctx.Host.InIsTerminal && ctx.Host.OutIsTerminal);
@@ -35,7 +47,7 @@ internal sealed class OnboardCommand : Command
         if (File.Exists(configPath))
             throw new NvoiException($"{configPath} already exists: change it with `nvoi credentials edit` or `nvoi config … set`, or delete it (and its deploy.key) to start from scratch");
 
-        var console = ConsoleOverride?.Invoke(ctx) ?? ctx.Output.Console;
+        var console = ConsoleOverride?.Invoke(ctx) ?? TerminalConsole(ctx.Output.Console);
         var sandbox = ctx.Parse.GetValue<bool>("--sandbox");
         SandboxEndpoints? emulators = null;
         try
