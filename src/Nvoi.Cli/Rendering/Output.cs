@@ -34,6 +34,9 @@ public sealed class Output
             Ansi = Color ? AnsiSupport.Yes : AnsiSupport.No,
             ColorSystem = Color ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+            // nvoi decides from the real terminal; Spectre's CI detection would turn prompts off on a
+            // developer's terminal that merely has CI variables set.
+            Enrichment = new ProfileEnrichment { UseDefaultEnrichers = false },
         });
     }
 

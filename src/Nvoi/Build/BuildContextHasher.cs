@@ -29,8 +29,12 @@ public static class BuildContextHasher
             .OrderBy(rel => rel, StringComparer.Ordinal);
         foreach (var rel in files)
         {
-            // Streamed: a large context is never held in memory.
-            using var stream = File.OpenRead(Path.Combine(root, rel));
+            // Streamed: a large context is never held in memory. .NET lists sockets as files, and
+            // opening one fails: it is not content, so it is skipped (docker skips it too).
+            FileStream stream;
+            try { stream = File.OpenRead(Path.Combine(root, rel)); }
+            catch (IOException) when (new FileInfo(Path.Combine(root, rel)).Length == 0) { continue; }
+            using var _ = stream;
             AddText(hash, "file", rel);
             hash.AppendData(BitConverter.GetBytes(stream.Length));
             var buffer = new byte[81920];
