@@ -26,7 +26,14 @@ public sealed class SandboxProject : IDisposable
     public static IEnumerable<object[]> Examples() =>
         Directory.GetDirectories(Path.Combine(RepoRoot(), "examples")).Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(d => new object[] { d! });
 
-    public Task<CliResult> NvoiAsync(params string[] args) => Run.RunAsync([.. args, "-c", "deploy.yml", "--sandbox"]);
+    /// <summary>Runs nvoi on the project; no secret value of its config may appear in any output (text, --json, NDJSON).</summary>
+    public async Task<CliResult> NvoiAsync(params string[] args)
+    {
+        var result = await Run.RunAsync([.. args, "-c", "deploy.yml", "--sandbox"]);
+        foreach (var secret in SecretValues())
+            Assert.False(result.All.Contains(secret, StringComparison.Ordinal), $"`nvoi {string.Join(' ', args)}` printed a secret value of the config");
+        return result;
+    }
 
     public Task<CliResult> DeployAsync(params string[] extra) => NvoiAsync(["deploy", "--yes", .. extra]);
 
