@@ -147,13 +147,14 @@ public class RemoteSessionsTests
     public void Invalid_private_key_is_a_user_error_without_the_key_text()
     {
         const string secret = "-----BEGIN OPENSSH PRIVATE KEY-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n-----END OPENSSH PRIVATE KEY-----\n";
-        var ex = Assert.Throws<NvoiException>(() => new RemoteSessions(new SshSessionOptions
+        var ex = Assert.Throws<Nvoi.Configuration.ConfigException>(() => new RemoteSessions(new SshSessionOptions
         {
             PrivateKey = secret,
             HostKeys = new InMemoryHostKeyStore(),
         }));
         Assert.DoesNotContain("c2VjcmV0", ex.Message);
-        Assert.Contains("private_key", ex.Message);
+        Assert.Contains("application.ssh_keys.private_key", ex.Message);
+        Assert.Equal(ExitCodes.InvalidInput, ex.ExitCode);
     }
 
     [Fact]

@@ -29,7 +29,8 @@ public sealed class RemoteSessions : IAsyncDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Never include the key text or the parser's message (it may quote it).
-            throw new NvoiException("The SSH private key in deploy.enc (ssh_keys.private_key) is not a valid unencrypted OpenSSH private key.");
+            throw new Configuration.ConfigException("application.ssh_keys.private_key",
+                "not a valid unencrypted OpenSSH private key (create a fresh pair with `nvoi config init` in an empty directory and copy it over)");
         }
     }
 
