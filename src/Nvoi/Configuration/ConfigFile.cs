@@ -102,8 +102,7 @@ public sealed class ConfigFile
 
     private static bool IsMissingSection(ConfigError error, DeployConfig config) =>
         (error.Path == "application.compute_provider" && config.Application.ComputeProvider is null) ||
-        (error.Path == "application.domain_provider" && config.Application.DomainProvider is null) ||
-        (error.Path.StartsWith("application.domain_provider", StringComparison.Ordinal) && config.Application.DomainProvider?.Cloudflare is null && config.Application.DomainProvider is null);
+        (error.Path == "application.domain_provider" && config.Application.DomainProvider?.Cloudflare is null);
 
     private void RequireWritable()
     {
