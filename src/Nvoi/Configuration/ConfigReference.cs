@@ -30,7 +30,8 @@ public static class ConfigReference
         sb.Append("     run `NVOI_UPDATE_DOCS=1 dotnet test tests/Nvoi.Tests --filter ConfigReference` after changing the schema. -->\n\n");
         sb.Append("Every key of `deploy.enc` (or a plaintext `deploy.yml`), by its full YAML path. `<group>`, `<service>`,\n");
         sb.Append("`<volume>`, `<VAR>` and `<server>` stand for names you choose. What the keys mean together, and the rules\n");
-        sb.Append("that span several keys, are in [configuration.md](configuration.md).\n");
+        sb.Append("that span several keys, are in [configuration.md](configuration.md). \"(required)\" means required\n");
+        sb.Append("whenever its parent is present.\n");
         Walk(root, "", defs, sb, required: true);
         return sb.ToString();
     }
@@ -68,15 +69,15 @@ public static class ConfigReference
     {
         sb.Append($"\n## `{path}`\n\n");
         var description = (node["description"] ?? schema["description"])?.GetValue<string>();
-        if (description is not null) sb.Append(description).Append("\n\n");
+        if (description is not null) sb.Append(Escape(description)).Append("\n\n");
         sb.Append($"- Type: {TypeOf(schema, out var valueRule)}{(required ? " (required)" : "")}\n");
-        if (schema["default"] is { } def) sb.Append($"- Default: `{Json(def)}`\n");
-        if (schema["enum"] is JsonArray values) sb.Append($"- Allowed values: {string.Join(", ", values.Select(v => $"`{Json(v!)}`"))}\n");
+        if (schema["default"] is { } def) sb.Append($"- Default: {Code(Json(def))}\n");
+        if (schema["enum"] is JsonArray values) sb.Append($"- Allowed values: {string.Join(", ", values.Select(v => Code(Json(v!))))}\n");
         var rules = Rules(schema).ToList();
         if (valueRule is not null) rules.Add(valueRule);
         if (rules.Count > 0) sb.Append($"- Constraints: {string.Join("; ", rules)}\n");
         if ((node["examples"] ?? schema["examples"]) is JsonArray examples && examples.Count > 0)
-            sb.Append($"- Example{(examples.Count > 1 ? "s" : "")}: {string.Join(", ", examples.Select(e => $"`{Json(e!)}`"))}\n");
+            sb.Append($"- Example{(examples.Count > 1 ? "s" : "")}: {string.Join(", ", examples.Select(e => Code(Json(e!))))}\n");
     }
 
     private static string TypeOf(JsonObject schema, out string? valueRule)
@@ -112,6 +113,12 @@ public static class ConfigReference
             yield return $"exactly {a} of: {string.Join(", ", s["properties"]!.AsObject().Select(kv => $"`{kv.Key}`"))}";
     }
 
-    private static string Json(JsonNode value) =>
-        value.ToJsonString(Compact).Replace("`", "\\`").Replace("|", "\\|");
+    /// <summary>Plain text for Markdown: no HTML tags, no emphasis.</summary>
+    private static string Escape(string text) =>
+        text.Replace("\\", "\\\\").Replace("<", "&lt;").Replace("*", "\\*").Replace("_", "\\_");
+
+    private static string Json(JsonNode value) => value.ToJsonString(Compact);
+
+    /// <summary>An inline code span that survives a backtick in the value.</summary>
+    private static string Code(string text) => text.Contains('`') ? $"`` {text} ``" : $"`{text}`";
 }
