@@ -11,6 +11,9 @@ public class NvoiException : Exception
 
     /// <summary>The process exit code this error maps to.</summary>
     public virtual int ExitCode => ExitCodes.Failure;
+
+    /// <summary>More lines printed under the one-line message (a failed rollout's pod report), or null.</summary>
+    public virtual string? Details => null;
 }
 
 /// <summary>Exit codes of the nvoi command.</summary>

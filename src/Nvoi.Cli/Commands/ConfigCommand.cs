@@ -109,7 +109,7 @@ internal sealed class ConfigCommand : Command
     {
         var provider = new Argument<string>("provider") { Description = "cloudflare." };
         provider.AcceptOnlyFromAmong(ConfigEditor.DomainProviders);
-        var apiToken = new Option<string>("--api-token") { Description = "Cloudflare API token (Zone·DNS·Edit and Account·Cloudflare Tunnel·Edit).", Required = true, HelpName = "token" };
+        var apiToken = new Option<string>("--api-token") { Description = "Cloudflare API token with Zone · Zone · Read, Zone · DNS · Edit and Account · Cloudflare Tunnel · Edit.", Required = true, HelpName = "token" };
         var accountId = new Option<string>("--account-id") { Description = "Cloudflare account id.", Required = true, HelpName = "id" };
         var set = new Command("set", "Set the domain provider.");
         set.Arguments.Add(provider);

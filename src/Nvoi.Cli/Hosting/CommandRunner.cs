@@ -22,6 +22,7 @@ public static class CommandRunner
         catch (NvoiException e)
         {
             Report(host, context, e.Message, e);
+            if (e.Details is { } details) host.Err.WriteLine(details);
             return e.ExitCode;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

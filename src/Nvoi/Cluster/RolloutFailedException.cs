@@ -25,4 +25,7 @@ public sealed class RolloutFailedException(RolloutReport report)
     : NvoiException($"{report.Kind.ToLowerInvariant()} {report.Name} failed: {report.Reason}")
 {
     public RolloutReport Report { get; } = report;
+
+    /// <summary>The pods' state, recent events and last log lines (the report after its first line).</summary>
+    public override string? Details => Report.Pods.Count == 0 ? null : string.Join('\n', Report.ToString().Split('\n').Skip(1));
 }

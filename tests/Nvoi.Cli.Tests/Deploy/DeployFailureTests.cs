@@ -120,6 +120,8 @@ public class DeployFailureTests
         var error = await Assert.ThrowsAsync<RolloutFailedException>(() => EngineHarness.DeployAsync(project, settings: crashing));
         Assert.Contains("CrashLoopBackOff", error.Message);
         Assert.Contains("shop-web", error.Message);
+        // The command prints the pod report under the message.
+        Assert.Contains("pod shop-web-", error.Details);
     }
 
     private static async Task<string> AppImageAsync(SandboxProject project, string deployment)

@@ -37,7 +37,7 @@ public sealed class AwsFaultTests
         Assert.Single(state.InternetGateways);
         Assert.Single(state.RouteTables.Values, t => !t.Main);
         Assert.Single(state.SecurityGroups.Values, g => g.GroupName == "demo-fw");
-        Assert.Single(state.SecurityGroups[firewall.Id].Ingress);
+        FirewallRules.AssertExpected(state.SecurityGroups[firewall.Id].Ingress);
         Assert.Equal(2, state.Instances.Count);
         Assert.Equal(["demo-1", "demo-2"], state.Instances.Values.Select(i => i.Name!).Order());
         Assert.Equal(servers[0].Id, Assert.Single(state.Volumes.Values).InstanceId);
@@ -93,7 +93,7 @@ public sealed class AwsLostResponseTests
         var firewall = await bed.Provider.CreateFirewallAsync("fw", network, Ct);
         var group = Assert.Single(bed.Emulator.Inspect().SecurityGroups.Values, g => g.GroupName == "fw");
         Assert.Equal(firewall.Id, group.Id);
-        Assert.Single(group.Ingress);
+        FirewallRules.AssertExpected(group.Ingress);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class AwsNetworkTests
     }
 
     [Fact]
-    public async Task Firewall_is_a_security_group_in_the_network_vpc_with_only_ssh_inbound()
+    public async Task Firewall_is_a_security_group_in_the_network_vpc_with_ssh_and_the_private_network_inbound()
     {
         await using var bed = await AwsTestBed.StartAsync();
         var aws = bed.Provider;
@@ -82,12 +82,11 @@ public sealed class AwsNetworkTests
         Assert.Equal(network.Id, group.VpcId); // 0.2.0 put it in the default VPC
         Assert.Equal("demo-fw", group.GroupName);
         Assert.Equal("demo-fw", group.Name);
-        var rule = Assert.Single(group.Ingress);
-        Assert.Equal(new Sandbox.Aws.Permission("tcp", 22, 22, "0.0.0.0/0"), rule);
+        FirewallRules.AssertExpected(group.Ingress);
 
         Assert.Equal(firewall, await aws.FindFirewallAsync("demo-fw", Ct));
         Assert.Equal(firewall, await aws.CreateFirewallAsync("demo-fw", network, Ct));
-        Assert.Single(bed.Emulator.Inspect().SecurityGroups[firewall.Id].Ingress);
+        FirewallRules.AssertExpected(bed.Emulator.Inspect().SecurityGroups[firewall.Id].Ingress);
 
         await aws.DeleteFirewallAsync(firewall, Ct);
         Assert.Null(await aws.FindFirewallAsync("demo-fw", Ct));
@@ -127,7 +126,7 @@ public sealed class AwsNetworkTests
         var groupId = Assert.Single(state.Instances[server.Id].SecurityGroupIds);
         Assert.NotEqual(legacyId, groupId);
         Assert.Equal((network.Id, "demo-fw"), (state.SecurityGroups[groupId].VpcId, state.SecurityGroups[groupId].GroupName));
-        Assert.Single(state.SecurityGroups[groupId].Ingress);
+        FirewallRules.AssertExpected(state.SecurityGroups[groupId].Ingress);
         Assert.Equal(groupId, (await aws.FindFirewallAsync("demo-fw", Ct))!.Id); // the network's group wins now
     }
 }

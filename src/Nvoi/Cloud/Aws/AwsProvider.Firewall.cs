@@ -24,7 +24,7 @@ public sealed partial class AwsProvider
         return group is null ? null : new FirewallInfo(group.GroupId, name);
     }
 
-    /// <summary>Creates, or completes, the security group in the network's VPC with inbound TCP 22 from anywhere.</summary>
+    /// <summary>Creates, or completes, the security group in the network's VPC: inbound TCP 22 from anywhere, everything from the VPC.</summary>
     public async Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo network, CancellationToken ct)
     {
         var group = await FindGroupAsync(name, network.Id, ct).ConfigureAwait(false)
@@ -36,6 +36,16 @@ public sealed partial class AwsProvider
             {
                 GroupId = group.GroupId,
                 IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0", Description = "SSH" }] }],
+            }, t), ct, "InvalidPermission.Duplicate").ConfigureAwait(false);
+        // Unlike Hetzner's firewalls and Scaleway's security groups, an EC2 security group also filters the
+        // private network: the servers must reach each other there (k3s API, flannel, kubelet).
+        var hasPrivate = group.IpPermissions?.Any(p => p.IpProtocol == "-1"
+            && p.Ipv4Ranges?.Any(r => r.CidrIp == VpcCidr) == true) == true;
+        if (!hasPrivate)
+            await _calls.Ensure(t => _ec2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+            {
+                GroupId = group.GroupId,
+                IpPermissions = [new IpPermission { IpProtocol = "-1", Ipv4Ranges = [new IpRange { CidrIp = VpcCidr, Description = "private network" }] }],
             }, t), ct, "InvalidPermission.Duplicate").ConfigureAwait(false);
         return new FirewallInfo(group.GroupId, name);
     }
