@@ -66,7 +66,24 @@ public sealed class RichProgressRenderer : ProgressRenderer
                 ctx.UpdateTarget(Render());
                 ctx.Refresh();
             });
+        MarkPrinted();
         return await task!;
+    }
+
+    // What an earlier live display left on screen is not drawn again by the next one
+    // (deploy shows the plan, may ask a question, then runs a second display).
+    private bool _planPrinted;
+    private readonly HashSet<StepState> _printedRoots = [];
+    private int _printedNotes;
+
+    private void MarkPrinted()
+    {
+        lock (_gate)
+        {
+            _planPrinted = _tracker.Plan is not null;
+            foreach (var root in _tracker.Roots.Where(r => r.EndedAt is not null)) _printedRoots.Add(root);
+            _printedNotes = _tracker.Notes.Count;
+        }
     }
 
     /// <summary>Raised after each live redraw (tests await it instead of sleeping).</summary>
@@ -81,18 +98,19 @@ public sealed class RichProgressRenderer : ProgressRenderer
         lock (_gate)
         {
             var parts = new List<IRenderable>();
-            if (_tracker.Plan is { } plan)
+            if (_tracker.Plan is { } plan && !_planPrinted)
             {
                 if (plan.Actions.Count > 0) parts.Add(PlanPrinter.ToTable(plan));
                 parts.Add(new Markup(Markup.Escape(PlanPrinter.Summary(plan))));
             }
-            if (_tracker.Roots.Count > 0)
+            var roots = _tracker.Roots.Where(r => !_printedRoots.Contains(r)).ToList();
+            if (roots.Count > 0)
             {
                 var tree = new Tree("[bold]nvoi[/]").Guide(TreeGuide.Line);
-                foreach (var step in _tracker.Roots) AddStep(tree.AddNode(StepLine(step, now)), step, now);
+                foreach (var step in roots) AddStep(tree.AddNode(StepLine(step, now)), step, now);
                 parts.Add(tree);
             }
-            foreach (var (level, _, text) in _tracker.Notes)
+            foreach (var (level, _, text) in _tracker.Notes.Skip(_printedNotes))
             {
                 if (level == MessageLevel.Detail && !_verbose) continue;
                 parts.Add(new Markup(level == MessageLevel.Warning
