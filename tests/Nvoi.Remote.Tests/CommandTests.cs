@@ -150,12 +150,11 @@ public class CommandTests(SshdFixture fixture) : IClassFixture<SshdFixture>, IAs
         var host = (SshRemoteHost)_host;
         await host.ConnectAsync();
         var before = host.ConnectionsOpened;
-        var logins = fixture.Server.AcceptedLogins;
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
             _host.RunAsync(["sh", "-c", "echo $1", "sh", i.ToString()])));
         Assert.Equal(Enumerable.Range(0, 20).Select(i => i + "\n"), results.Select(r => r.Stdout));
+        // Counted by the client; ConnectionTests counts the same through sshd's own log with a fresh server.
         Assert.Equal(before, host.ConnectionsOpened);
-        Assert.Equal(logins, fixture.Server.AcceptedLogins);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class ConnectionTests
         }
         await Task.WhenAll(Enumerable.Range(0, 25).Select(_ => host.RunAsync(["true"])));
 
-        Assert.Equal(1, sshd.AcceptedLogins);
+        Assert.Equal(1, await sshd.LoginsAsync(1));
         Assert.Equal(1, ((SshRemoteHost)host).ConnectionsOpened);
     }
 
@@ -32,7 +32,7 @@ public class ConnectionTests
 
         Assert.Equal("2\n", (await host.RunAsync(["echo", "2"])).Stdout);
         Assert.Equal("3\n", (await host.RunAsync(["echo", "3"])).Stdout);
-        Assert.Equal(2, sshd.AcceptedLogins);
+        Assert.Equal(2, await sshd.LoginsAsync(2));
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class ConnectionTests
         await sshd.RestartAsync();
 
         Assert.True((await host.RunAsync(["true"])).Succeeded);
-        Assert.Equal(2, sshd.AcceptedLogins);
+        Assert.Equal(2, await sshd.LoginsAsync(2));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public class ConnectionTests
             Assert.IsAssignableFrom<NvoiException>(ex);
             Assert.Equal(oldKey, HostKey.Parse(store.Get("master")!));
         }
-        Assert.Equal(1, sshd.AcceptedLogins); // the refused connection never logged in
+        Assert.Equal(1, await sshd.LoginsAsync(1)); // the refused connection never logged in
 
         var retrust = sshd.Options(store);
         await using (var sessions = new RemoteSessions(new SshSessionOptions
@@ -170,7 +170,7 @@ public class ConnectionTests
         var ex = await Assert.ThrowsAsync<RemoteConnectionException>(() => running.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("master", ex.Message);
         Assert.True((await host.RunAsync(["true"])).Succeeded);
-        Assert.Equal(2, sshd.AcceptedLogins);
+        Assert.Equal(2, await sshd.LoginsAsync(2));
     }
 
     private sealed class RecordingStore : IHostKeyStore

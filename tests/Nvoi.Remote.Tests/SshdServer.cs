@@ -39,6 +39,16 @@ public sealed class SshdServer : IAsyncDisposable
     /// <summary>How many logins sshd has accepted since it first started.</summary>
     public int AcceptedLogins => _log.Count(l => l.Contains("Accepted publickey", StringComparison.Ordinal));
 
+    /// <summary>
+    /// The accepted logins once at least <paramref name="expected"/> are logged: sshd's log is read from its
+    /// stderr asynchronously, so a login that happened may reach the log a moment later (bounded wait).
+    /// </summary>
+    public async Task<int> LoginsAsync(int expected)
+    {
+        for (var i = 0; i < 500 && AcceptedLogins < expected; i++) await Task.Delay(20);
+        return AcceptedLogins;
+    }
+
     public SshEndpoint Endpoint(string server = "test") => new(server, Address, Port);
 
     public SshSessionOptions Options(IHostKeyStore? store = null, int maxConcurrent = 8) => new()

@@ -69,7 +69,7 @@ public class WaitTests
         await using var sshd = await SshdServer.StartAsync();
         await using var sessions = new RemoteSessions(sshd.Options());
         await RemoteWaits.WaitForSshAsync(sessions.Get(sshd.Endpoint()), new FakeTimeProvider(), Timeout, Interval);
-        Assert.Equal(1, sshd.AcceptedLogins);
+        Assert.Equal(1, await sshd.LoginsAsync(1));
     }
 
     /// <summary>Answers commands from a script and signals each call, so the test advances the clock in step.</summary>
