@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Nvoi.Cli.Hosting;
 using Nvoi.Configuration;
 using Nvoi.Credentials;
@@ -105,8 +105,15 @@ internal sealed class DoctorCommand : Command
         var output = ctx.Host.Out;
         if (ctx.Parse.GetValue(GlobalOptions.Json))
         {
-            var items = checks.Select(c => new { name = c.Name, status = Status(c.Status), detail = c.Detail, fix = c.Fix });
-            output.WriteLine(JsonSerializer.Serialize(new { ok = checks.All(c => c.Status != CheckStatus.Failed), checks = items }));
+            // JsonNode, not reflection: this command stays Native AOT clean.
+            var items = new JsonArray(checks.Select(c => (JsonNode)new JsonObject
+            {
+                ["name"] = c.Name,
+                ["status"] = Status(c.Status),
+                ["detail"] = c.Detail,
+                ["fix"] = c.Fix,
+            }).ToArray());
+            output.WriteLine(new JsonObject { ["ok"] = checks.All(c => c.Status != CheckStatus.Failed), ["checks"] = items }.ToJsonString());
             return;
         }
         var width = checks.Max(c => c.Name.Length);
