@@ -60,7 +60,11 @@ internal sealed class CompletionCommand : Command
     private const string Fish = """
         # nvoi completion for fish: save as ~/.config/fish/completions/nvoi.fish
         #   nvoi completion fish > ~/.config/fish/completions/nvoi.fish
-        complete -c nvoi -f -a '(nvoi "[suggest:"(commandline -C)"]" (commandline -p) 2>/dev/null)'
+        function __nvoi_complete
+            set -l line (commandline -cp)
+            nvoi "[suggest:"(string length -- "$line")"]" "$line" 2>/dev/null
+        end
+        complete -c nvoi -f -a '(__nvoi_complete)'
 
         """;
 }
