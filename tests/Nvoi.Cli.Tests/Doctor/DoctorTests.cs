@@ -128,4 +128,24 @@ public class DoctorTests
         Assert.Equal("ok", checks["hetzner credentials"].Status);
         Assert.Equal("ok", checks["cloudflare token"].Status);
     }
+
+    [Theory]
+    [InlineData("placeholder-hetzner-token", "hetzner credentials")]
+    [InlineData("placeholder-cloudflare-token", "cloudflare token")]
+    public async Task A_refused_token_fails_its_check_with_how_to_replace_it(string placeholder, string check)
+    {
+        using var project = new SandboxProject("hetzner-postgres");
+        using var path = new FakePath().With("docker", WorkingDocker).With("ssh", "exit 0");
+        project.Run.Env["PATH"] = path.Dir;
+        Assert.Contains(placeholder, project.ConfigText);
+        project.ConfigText = project.ConfigText.Replace(placeholder, "invalid"); // the emulators refuse this token
+
+        var result = await project.NvoiAsync("doctor");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("✗", Line(result, check));
+        Assert.Contains("nvoi credentials edit", result.Out);
+        var other = check == "cloudflare token" ? "hetzner credentials" : "cloudflare token";
+        Assert.StartsWith("✓", Line(result, other));
+    }
 }
