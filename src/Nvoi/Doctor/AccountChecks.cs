@@ -17,8 +17,7 @@ public static class AccountChecks
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            return DoctorCheck.Fail(name, e.Message,
-                $"create a new {providerName} token with read/write access and store it with `nvoi credentials edit`");
+            return DoctorCheck.Fail(name, e.Message, $"{NewCredentials(providerName)}, then store it with `nvoi credentials edit`");
         }
     }
 
@@ -34,7 +33,15 @@ public static class AccountChecks
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             return DoctorCheck.Fail(name, e.Message,
-                "create a Cloudflare API token with Zone:DNS:Edit and Account:Cloudflare Tunnel:Edit, then `nvoi credentials edit`");
+                "create a Cloudflare API token with Zone · Zone · Read, Zone · DNS · Edit and Account · Cloudflare Tunnel · Edit, then store it with `nvoi credentials edit`");
         }
     }
+
+    private static string NewCredentials(string providerName) => providerName switch
+    {
+        "hetzner" => "create an API token with Read & Write permission in the Hetzner Cloud console (project → Security → API tokens)",
+        "aws" => "create an access key for an IAM user allowed to manage EC2 (aws_access_key_id and aws_secret_access_key)",
+        "scaleway" => "create an API key for the project in the Scaleway console (IAM → API keys)",
+        _ => $"create new {providerName} credentials",
+    };
 }
