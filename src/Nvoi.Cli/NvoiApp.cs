@@ -36,6 +36,8 @@ public static class NvoiApp
         root.Subcommands.Add(new ConfigCommand(host));
         root.Subcommands.Add(new DbCommand(host));
         root.Subcommands.Add(new SandboxCommand(host));
+        root.Subcommands.Add(new CompletionCommand(host));
+        root.Subcommands.Add(new DoctorCommand(host));
         return root;
     }
 
