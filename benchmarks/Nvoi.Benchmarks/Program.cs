@@ -57,8 +57,7 @@ async Task<(TimeSpan Wall, long Api, int Connections, long Commands)> Deploy(str
         VerifyInterval = TimeSpan.Zero,
     });
     var watch = Stopwatch.StartNew();
-    await deployer.ValidateProviderAsync(default);
-    await deployer.PlanAsync(default);
+    await deployer.ValidateAndPlanAsync(default);
     await deployer.DeployAsync(default);
     watch.Stop();
     return (watch.Elapsed, world.ApiRequests, world.Ssh.Connections, world.Ssh.Commands);

@@ -27,11 +27,7 @@ internal sealed class DeployCommand : Command
             await using var session = DeploySession.Open(ctx, ctx.Parse.GetValue(SandboxOption));
             var renderer = ctx.Output.CreateProgress(host.Time);
             var deployer = new Deployer(session.Config, session.World, renderer, session.Options(ctx.Parse.GetValue(DockerfilePath)));
-            var plan = await renderer.RunAsync(async _ =>
-            {
-                await deployer.ValidateProviderAsync(ct);
-                return await deployer.PlanAsync(ct);
-            });
+            var plan = await renderer.RunAsync(_ => deployer.ValidateAndPlanAsync(ct));
             // Asked outside the live view, which holds the terminal while it runs.
             if (plan.HasDestructive && !Confirm.Destructive(ctx, plan, ctx.Parse.GetValue(YesOption)))
             {

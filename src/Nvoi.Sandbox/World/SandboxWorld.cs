@@ -242,29 +242,40 @@ public sealed class SandboxWorld : IWorld
     /// <summary>DNS → tunnel → ingress → a ready Deployment: the path a request would take.</summary>
     public async Task<UrlCheck> CheckUrlAsync(string hostname, CancellationToken ct)
     {
+        // Once a hostname's route is found it is kept for this run: later checks only ask the app.
+        if (!_routes.TryGetValue(hostname, out var route))
+        {
+            var (found, detail) = await RouteAsync(hostname, ct);
+            if (found is null) return new UrlCheck(false, detail);
+            route = _routes.GetOrAdd(hostname, found.Value);
+        }
+        using var client = KubeClientFactory.ForUrl(route.Cluster);
+        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(route.Service, ClusterLabels.Namespace, cancellationToken: ct);
+        return (deployment.Status?.ReadyReplicas ?? 0) > 0
+            ? new UrlCheck(true, "200 (simulated)")
+            : new UrlCheck(false, "no ready pod (the error page would answer)");
+    }
+
+    private readonly ConcurrentDictionary<string, (Uri Cluster, string Service)> _routes = new();
+
+    private async Task<((Uri Cluster, string Service)? Route, string Detail)> RouteAsync(string hostname, CancellationToken ct)
+    {
         var zone = await Cloudflare.FindZoneForHostnameAsync(hostname, ct);
-        if (zone is null) return new UrlCheck(false, "no Cloudflare zone");
+        if (zone is null) return (null, "no Cloudflare zone");
         var record = (await Cloudflare.ListDnsRecordsAsync(zone, hostname, ct)).FirstOrDefault(r => r.Type == "CNAME");
-        if (record is null) return new UrlCheck(false, "no DNS record");
+        if (record is null) return (null, "no DNS record");
         var tunnelId = record.Content.Split('.')[0];
         var config = await Cloudflare.GetTunnelConfigurationAsync(tunnelId, ct);
-        if (config is null || !config.Ingress.Any(r => r.Hostname == hostname)) return new UrlCheck(false, "the tunnel does not route it");
+        if (config is null || !config.Ingress.Any(r => r.Hostname == hostname)) return (null, "the tunnel does not route it");
         foreach (var cluster in _clusters.Values)
         {
-            using var client = KubeClientFactory.ForUrl((await cluster.Value).BaseUrl);
+            var url = (await cluster.Value).BaseUrl;
+            using var client = KubeClientFactory.ForUrl(url);
             var ingresses = await client.NetworkingV1.ListNamespacedIngressAsync(ClusterLabels.Namespace, cancellationToken: ct);
-            foreach (var ingress in ingresses.Items)
-                foreach (var rule in ingress.Spec.Rules ?? [])
-                {
-                    if (rule.Host != hostname) continue;
-                    var service = rule.Http.Paths[0].Backend.Service.Name;
-                    var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(service, ClusterLabels.Namespace, cancellationToken: ct);
-                    return (deployment.Status?.ReadyReplicas ?? 0) > 0
-                        ? new UrlCheck(true, "200 (simulated)")
-                        : new UrlCheck(false, "no ready pod (the error page would answer)");
-                }
+            var rule = ingresses.Items.SelectMany(i => i.Spec.Rules ?? []).FirstOrDefault(r => r.Host == hostname);
+            if (rule is not null) return ((url, rule.Http.Paths[0].Backend.Service.Name), "routed");
         }
-        return new UrlCheck(false, "no ingress for it");
+        return (null, "no ingress for it");
     }
 
     /// <summary>A deleted server: its simulated host's state goes, and so does the cluster it was master of.</summary>

@@ -111,21 +111,15 @@ public sealed class Applier(IKubernetes client)
     public async Task<IReadOnlyList<string>> PruneAsync(string app, IEnumerable<IKubernetesObject<V1ObjectMeta>> desired, CancellationToken ct = default)
     {
         var keep = desired.Select(o => (o.Kind, o.Metadata.Name)).ToHashSet();
-        var selector = ClusterLabels.Selector(app);
-        var deleted = new List<string>();
-        foreach (var kind in Kinds)
+        var unwanted = (await ListAllKindsAsync(app, ct))
+            .SelectMany(k => k.Items.Where(m => !keep.Contains((k.Kind.Kind, m.Name))).Select(m => (k.Kind, m.Name)))
+            .ToList();
+        await Task.WhenAll(unwanted.Select(async u =>
         {
-            IReadOnlyList<string> names;
-            try { names = (await kind.List(client, ClusterLabels.Namespace, selector, ct)).Select(m => m.Name).ToList(); }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { continue; } // e.g. no Traefik CRDs
-            foreach (var name in names.Where(n => !keep.Contains((kind.Kind, n))))
-            {
-                try { await kind.Delete(client, ClusterLabels.Namespace, name, ct); }
-                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { }
-                deleted.Add($"{kind.Kind}/{name}");
-            }
-        }
-        return deleted;
+            try { await u.Kind.Delete(client, ClusterLabels.Namespace, u.Name, ct); }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { }
+        }));
+        return unwanted.Select(u => $"{u.Kind.Kind}/{u.Name}").ToList();
     }
 
     /// <summary>
@@ -135,16 +129,19 @@ public sealed class Applier(IKubernetes client)
     public async Task<IReadOnlyDictionary<string, string?>> ListManagedAsync(string app, string annotation, CancellationToken ct = default)
     {
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var kind in Kinds)
-        {
-            IReadOnlyList<V1ObjectMeta> items;
-            try { items = await kind.List(client, ClusterLabels.Namespace, ClusterLabels.Selector(app), ct); }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { continue; }
+        foreach (var (kind, items) in await ListAllKindsAsync(app, ct))
             foreach (var meta in items)
                 result[$"{kind.Kind}/{meta.Name}"] = meta.Annotations?.TryGetValue(annotation, out var value) == true ? value : null;
-        }
         return result;
     }
+
+    /// <summary>The app's managed objects of every kind, listed at once (a kind the cluster lacks, such as Traefik's CRDs, is empty).</summary>
+    private async Task<(KindOps Kind, IReadOnlyList<V1ObjectMeta> Items)[]> ListAllKindsAsync(string app, CancellationToken ct) =>
+        await Task.WhenAll(Kinds.Select(async kind =>
+        {
+            try { return (kind, await kind.List(client, ClusterLabels.Namespace, ClusterLabels.Selector(app), ct)); }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { return (kind, (IReadOnlyList<V1ObjectMeta>)[]); }
+        }));
 
     /// <summary>The API's Status message (never the request, which may hold secret values).</summary>
     internal static string StatusMessage(HttpOperationException e)

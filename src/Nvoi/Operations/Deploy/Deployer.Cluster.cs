@@ -55,8 +55,7 @@ public sealed partial class Deployer
         var access = await OpenClusterAsync(masterHost, ct);
         await _steps.RunAsync("nodes", null, "Label nodes by server group", async () =>
         {
-            foreach (var server in _desired.Servers)
-                await LabelNodeAsync(access.Client, server.Name, server.Group, ct);
+            await AllAsync(_desired.Servers, server => LabelNodeAsync(access.Client, server.Name, server.Group, ct));
             return $"{_desired.Servers.Count} labelled";
         });
         return access;

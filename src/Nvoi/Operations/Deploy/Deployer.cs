@@ -40,6 +40,23 @@ public sealed partial class Deployer
         return plan;
     }
 
+    /// <summary>Validates the provider settings and reads the plan at the same time (both only read).</summary>
+    public async Task<Plan> ValidateAndPlanAsync(CancellationToken ct)
+    {
+        var validate = ValidateProviderAsync(ct);
+        var plan = PlanAsync(ct);
+        try
+        {
+            await validate; // a refused token or an unknown server type is the clearer error
+        }
+        catch
+        {
+            try { await plan; } catch { /* the validation error is reported */ }
+            throw;
+        }
+        return await plan;
+    }
+
     /// <summary>Validates the provider settings against its API (credentials, server types, locations).</summary>
     public Task ValidateProviderAsync(CancellationToken ct) =>
         _steps.RunAsync("validate", null, $"Check {_world.Cloud.Name} credentials, server types and locations", async () =>
