@@ -59,8 +59,6 @@ public sealed class SandboxWorld : IWorld
     /// <summary>Simulated servers reached (one SSH connection each in a real run) and the commands they ran.</summary>
     public (int Connections, long Commands) Ssh => (_hosts.Count, _hosts.Values.Sum(h => h.Commands));
 
-    /// <summary>The compute and Cloudflare emulators' base URLs, by key.</summary>
-    public IReadOnlyDictionary<string, Uri> Endpoints => _emulators.ToDictionary(e => e.Emulator.Key, e => e.BaseUrl);
 
     private readonly SandboxSettings _settings;
 

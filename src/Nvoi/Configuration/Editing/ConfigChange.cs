@@ -5,9 +5,6 @@ public enum ChangeKind { Added, Changed, Removed }
 /// <summary>One value an edit added, changed or removed, ready to print (secret values masked).</summary>
 public sealed record ConfigChange(ChangeKind Kind, string Path, string? Before, string? After, bool Secret)
 {
-    public static IReadOnlyList<ConfigChange> Between(DeployConfig before, DeployConfig after) =>
-        Between(ConfigFlattener.Flatten(before), ConfigFlattener.Flatten(after));
-
     public static IReadOnlyList<ConfigChange> Between(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
     {
         var changes = new List<ConfigChange>();
