@@ -39,14 +39,5 @@ public sealed class DeleteState
     }
 
     /// <summary>A server named <c>A-group-N</c> for one of the configured groups (any N).</summary>
-    public static bool IsDeploymentServer(DesiredState desired, string name)
-    {
-        foreach (var group in desired.Config.Application.Servers.Keys)
-        {
-            var prefix = desired.Names.Server(group, 0)[..^1];
-            if (name.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(name[prefix.Length..], out var n) && n >= 1)
-                return true;
-        }
-        return false;
-    }
+    public static bool IsDeploymentServer(DesiredState desired, string name) => desired.GroupMember(name) is not null;
 }

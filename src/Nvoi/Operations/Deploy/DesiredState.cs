@@ -53,6 +53,22 @@ public sealed class DesiredState
 
     public IEnumerable<string> Hostnames => Tunnels.SelectMany(t => t.Hostnames);
 
+    /// <summary>
+    /// The configured group and index of a server named <c>A-group-N</c> (any N from 1), whether or not N is
+    /// within the group's count; null for any other name.
+    /// </summary>
+    public (string Group, int Index)? GroupMember(string serverName)
+    {
+        foreach (var group in Config.Application.Servers.Keys)
+        {
+            var prefix = Names.Server(group, 0)[..^1];
+            if (serverName.StartsWith(prefix, StringComparison.Ordinal) &&
+                int.TryParse(serverName[prefix.Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && index >= 1)
+                return (group, index);
+        }
+        return null;
+    }
+
     /// <summary>The public URLs printed at the end (wildcards are not URLs).</summary>
     public IEnumerable<string> Urls => Hostnames.Where(h => !h.StartsWith('*')).Select(h => $"https://{h}");
 

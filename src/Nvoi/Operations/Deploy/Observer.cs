@@ -38,15 +38,6 @@ public sealed class Observer(IWorld world)
     }
 
     /// <summary>A server named like a member of a configured group, but past the group's count.</summary>
-    private static bool IsSurplus(DesiredState desired, string name)
-    {
-        foreach (var (group, spec) in desired.Config.Application.Servers)
-        {
-            var prefix = desired.Names.Server(group, 0)[..^1];
-            if (name.StartsWith(prefix, StringComparison.Ordinal) &&
-                int.TryParse(name[prefix.Length..], out var index) && index > spec.CountValue)
-                return true;
-        }
-        return false;
-    }
+    private static bool IsSurplus(DesiredState desired, string name) =>
+        desired.GroupMember(name) is { } member && member.Index > desired.Config.Application.Servers[member.Group].CountValue;
 }
