@@ -119,18 +119,29 @@ public sealed partial class Deployer
 
     /// <summary>
     /// The build context's digest (Dockerfile, files, platform): when the running app was built from
-    /// the same, nothing is rebuilt.
+    /// the same, nothing is rebuilt. Hashed once per run (plan and deploy share it).
     /// </summary>
-    private async Task<string> PrepareImageAsync(CancellationToken ct)
+    private Task<string> PrepareImageAsync(CancellationToken ct)
     {
-        var request = await BuildRequestAsync("", "", ct);
-        request.EnsureInputsExist();
-        return await Task.Run(() => BuildContextHasher.Digest(request), ct);
+        lock (_once) return _digest ??= HashAsync();
+
+        async Task<string> HashAsync()
+        {
+            var request = await BuildRequestAsync("", "", ct);
+            request.EnsureInputsExist();
+            return await Task.Run(() => BuildContextHasher.Digest(request), ct);
+        }
     }
+
+    private readonly object _once = new();
+    private Task<string>? _digest;
+    private Task<CpuArchitecture>? _architecture;
 
     private async Task<BuildRequest> BuildRequestAsync(string tag, string registry, CancellationToken ct)
     {
-        var arch = await _world.Cloud.GetArchitectureAsync(_desired.Master.ServerType, ct);
+        Task<CpuArchitecture> architecture;
+        lock (_once) architecture = _architecture ??= _world.Cloud.GetArchitectureAsync(_desired.Master.ServerType, ct);
+        var arch = await architecture;
         return new BuildRequest(_options.WorkingDirectory, ImageConstants.PlatformFor(arch), _desired.Names.Prefix, tag, registry, _options.DockerfilePath);
     }
 
