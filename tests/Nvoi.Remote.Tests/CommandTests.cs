@@ -34,6 +34,27 @@ public class CommandTests(SshdFixture fixture) : IClassFixture<SshdFixture>, IAs
     }
 
     [Fact]
+    public async Task Sessions_start_in_the_servers_empty_home_not_the_local_users()
+    {
+        // The fixture's promise: no dotfile of whoever runs the tests writes into a command's stderr.
+        var result = await _host.RunAsync(["printenv", "HOME"]);
+        Assert.Equal(Path.Combine(fixture.Server.Directory, "home") + "\n", result.Stdout);
+        Assert.Equal("", result.Stderr);
+    }
+
+    [Fact]
+    public async Task A_command_that_ends_before_its_input_is_sent_still_returns()
+    {
+        // `true` exits at once; on a near server its channel can close before stdin is opened.
+        for (var i = 0; i < 30; i++)
+        {
+            var result = await _host.RunAsync(new RemoteCommand(["true"], Stdin: new MemoryStream(new byte[256 * 1024])));
+            Assert.Equal(0, result.ExitCode);
+            Assert.Equal(0, (await _host.RunAsync(["true"])).ExitCode);
+        }
+    }
+
+    [Fact]
     public async Task Checked_runs_throw_and_scripts_get_their_arguments()
     {
         var ex = await Assert.ThrowsAsync<RemoteCommandException>(() => _host.RunCheckedAsync(["sh", "-c", "echo nope >&2; exit 4"]));

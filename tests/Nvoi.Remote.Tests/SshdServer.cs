@@ -10,6 +10,8 @@ namespace Nvoi.Remote.Tests;
 /// A real OpenSSH sshd on 127.0.0.x and a free port, run as the current user with its own host
 /// key and one authorized client key, all in a temp directory. Readiness is its
 /// "Server listening" log line; accepted logins are counted from its log.
+/// Sessions get an empty HOME inside that directory, as on a fresh server: the current user's own
+/// dotfiles (a .bashrc that runs pyenv, say) would otherwise run in every command and write to its stderr.
 /// </summary>
 public sealed class SshdServer : IAsyncDisposable
 {
@@ -135,6 +137,7 @@ public sealed class SshdServer : IAsyncDisposable
     private async Task LaunchAsync()
     {
         var config = Path.Combine(Directory, "sshd_config");
+        var home = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "home")).FullName;
         File.WriteAllText(config, string.Join('\n',
             $"ListenAddress {Address}:{Port}",
             $"HostKey {Path.Combine(Directory, "host_ed25519")}",
@@ -149,6 +152,7 @@ public sealed class SshdServer : IAsyncDisposable
             "PermitRootLogin prohibit-password",
             "AllowTcpForwarding yes",
             "LogLevel INFO",
+            $"SetEnv HOME={home}",
             "") );
         _listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var start = new ProcessStartInfo(SshdPath) { RedirectStandardError = true, RedirectStandardOutput = true };

@@ -13,13 +13,14 @@ public sealed partial class SshRemoteHost
         await _channels.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var (cmd, execution) = await OnChannelAsync(client =>
+            var (cmd, execution, stdin) = await OnChannelAsync(client =>
             {
                 var c = client.CreateCommand(text);
                 try
                 {
                     // Opens the channel and sends the exec request synchronously.
-                    return (c, c.ExecuteAsync(cancellationToken));
+                    var running = c.ExecuteAsync(cancellationToken);
+                    return (c, running, InputOf(c));
                 }
                 catch
                 {
@@ -29,7 +30,7 @@ public sealed partial class SshRemoteHost
             }, cancellationToken).ConfigureAwait(false);
             using (cmd)
             {
-                return await CompleteAsync(cmd, execution, command, cancellationToken).ConfigureAwait(false);
+                return await CompleteAsync(cmd, execution, stdin, command, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -38,9 +39,22 @@ public sealed partial class SshRemoteHost
         }
     }
 
-    private async Task<RemoteResult> CompleteAsync(SshCommand cmd, Task execution, RemoteCommand command, CancellationToken ct)
+    // The command's stdin, or null when it has already finished and its channel closed: a quick
+    // command on a near server can end before this line runs, and SSH.NET then refuses the stream.
+    private static Stream? InputOf(SshCommand cmd)
     {
-        var stdin = cmd.CreateInputStream();
+        try
+        {
+            return cmd.CreateInputStream();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<RemoteResult> CompleteAsync(SshCommand cmd, Task execution, Stream? stdin, RemoteCommand command, CancellationToken ct)
+    {
         var pump = Dedicated(() => PumpStdin(command.Stdin, stdin, execution));
         // stdout and stderr are read on two threads; the callback is never entered twice at once.
         var gate = new object();
@@ -76,11 +90,11 @@ public sealed partial class SshRemoteHost
 
     // Copies the source into the channel, then sends EOF. Returns an error of the *source* only;
     // write errors mean the command ended without reading everything, which is its business.
-    private static Exception? PumpStdin(Stream? source, Stream channel, Task execution)
+    private static Exception? PumpStdin(Stream? source, Stream? channel, Task execution)
     {
         try
         {
-            if (source is null)
+            if (source is null || channel is null)
             {
                 return null;
             }
@@ -115,7 +129,7 @@ public sealed partial class SshRemoteHost
         {
             try
             {
-                channel.Dispose(); // EOF
+                channel?.Dispose(); // EOF
             }
             catch (Exception)
             {
