@@ -20,8 +20,10 @@ var ssh = TimeSpan.FromMilliseconds(40);
 var boot = TimeSpan.FromSeconds(3);
 var k3s = TimeSpan.FromSeconds(2);
 var rollout = TimeSpan.FromSeconds(1);
+var clock = Stopwatch.StartNew();
 var settings = new SandboxSettings
 {
+    OnRequest = trace ? (key, method, path) => Console.WriteLine($"  [{clock.Elapsed.TotalSeconds,6:0.00}]     {key} {method} {path}") : null,
     ApiLatency = api,
     SshRoundTrip = ssh,
     ServerBootTime = boot,
@@ -49,7 +51,8 @@ async Task<(TimeSpan Wall, long Api, int Connections, long Commands)> Deploy(str
 {
     var config = ConfigSource.FromText(File.ReadAllText(Path.Combine(dir, "deploy.yml")), _ => null);
     await using var world = await SandboxWorld.OpenAsync(config, Path.Combine(dir, ".nvoi", "sandbox"), TimeProvider.System, settings);
-    IProgressSink sink = trace ? new TraceSink(Stopwatch.StartNew()) : NullProgressSink.Instance;
+    clock.Restart();
+    IProgressSink sink = trace ? new TraceSink(clock) : NullProgressSink.Instance;
     var deployer = new Deployer(config, world, sink, new DeployOptions
     {
         WorkingDirectory = dir,

@@ -8,7 +8,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Nvoi.Sandbox.Emulation;
 
-/// <summary>Runs one emulator on 127.0.0.1 (a free port unless given), with latency, fault injection and persistence.</summary>
+/// <summary>
+/// Runs one emulator on 127.0.0.1 (a free port unless given), with latency, fault injection and persistence.
+/// A second port, <see cref="InternalBaseUrl"/>, serves the sandbox's own machinery (simulated kubelets,
+/// the simulated URL check): what stands for something that is no API call in the real world costs no
+/// latency, meets no fault and is not counted.
+/// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -18,13 +23,17 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>The same API without latency, faults or counting, for the sandbox's own use.</summary>
+    public Uri InternalBaseUrl { get; }
+
     /// <summary>Requests answered so far (for benchmarks).</summary>
     public long Requests => Interlocked.Read(ref _requests);
     private long _requests;
     public IEmulator Emulator => _emulator;
 
-    private EmulatorHost(WebApplication app, IEmulator emulator, EmulatorOptions options, Uri baseUrl)
+    private EmulatorHost(WebApplication app, IEmulator emulator, EmulatorOptions options, Uri baseUrl, Uri internalBaseUrl)
     {
+        InternalBaseUrl = internalBaseUrl;
         _app = app;
         _emulator = emulator;
         _options = options;
@@ -37,7 +46,7 @@ public sealed class EmulatorHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://{address}:{port}");
+        builder.WebHost.UseUrls($"http://{address}:{port}", "http://127.0.0.1:0");
         var app = builder.Build();
 
         var stateFile = options.StateDirectory is null ? null : Path.Combine(options.StateDirectory, emulator.Key + ".json");
@@ -45,10 +54,18 @@ public sealed class EmulatorHost : IAsyncDisposable
             emulator.LoadState(await File.ReadAllTextAsync(stateFile));
 
         EmulatorHost? host = null;
+        var internalPort = 0;
         var faults = new FaultInjector(options.FaultRate, options.Seed);
         app.Use(async (context, next) =>
         {
+            if (context.Connection.LocalPort == internalPort)
+            {
+                await next(context);
+                host?.Persist(context.Request.Method);
+                return;
+            }
             if (host is not null) Interlocked.Increment(ref host._requests);
+            options.OnRequest?.Invoke(emulator.Key, context.Request.Method, context.Request.Path + context.Request.QueryString);
             if (options.Latency > TimeSpan.Zero)
                 await Task.Delay(options.Latency, options.Time, context.RequestAborted);
             var fault = faults.Next();
@@ -81,9 +98,12 @@ public sealed class EmulatorHost : IAsyncDisposable
         emulator.MapRoutes(app);
         await app.StartAsync();
 
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        var root = new Uri(addresses.Addresses.First());
-        host = new EmulatorHost(app, emulator, options, new Uri(root, emulator.BasePath));
+        // Kestrel binds and lists the addresses in the order given: the public one, then the internal one.
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        if (addresses.Count != 2 || (port != 0 && addresses[0].Port != port))
+            throw new InvalidOperationException($"the {emulator.Key} emulator did not bind its two ports as asked: {string.Join(", ", addresses)}");
+        internalPort = addresses[1].Port;
+        host = new EmulatorHost(app, emulator, options, new Uri(addresses[0], emulator.BasePath), new Uri(addresses[1], emulator.BasePath));
         return host;
     }
 

@@ -21,6 +21,9 @@ public sealed record EmulatorOptions
     /// <summary>The clock of the emulator (fake in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Hears every counted request as it arrives (emulator key, method, path): benchmarks trace with it.</summary>
+    public Action<string, string, string>? OnRequest { get; init; }
+
     /// <summary>Free-form per-emulator settings (e.g. Cloudflare zones, Kubernetes crash-looping images).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }

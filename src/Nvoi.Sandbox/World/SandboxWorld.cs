@@ -29,6 +29,8 @@ public sealed record SandboxSettings
     /// <summary>How long installing k3s (server or agent) takes on a simulated server, when it is not installed yet.</summary>
     public TimeSpan K3sInstallTime { get; init; }
     public int Seed { get; init; } = 1;
+    /// <summary>Hears every API request the deploy makes (emulator key, method, path): benchmarks trace with it.</summary>
+    public Action<string, string, string>? OnRequest { get; init; }
     /// <summary>Extra emulator settings (e.g. kubernetes.crashloop_images).</summary>
     public IReadOnlyDictionary<string, string> Emulator { get; init; } = new Dictionary<string, string>();
 }
@@ -92,6 +94,7 @@ public sealed class SandboxWorld : IWorld
             StateDirectory = directory,
             Time = time,
             Settings = emulatorSettings,
+            OnRequest = settings.OnRequest,
         };
         var world = new SandboxWorld(directory, time, options, settings);
         try
@@ -104,14 +107,12 @@ public sealed class SandboxWorld : IWorld
                 _ => throw new NvoiException("no compute provider is configured"),
             });
             var cloudflare = await world.StartAsync(new Cloudflare.CloudflareEmulator(options));
-            world.Cloud = app.ComputeProvider switch
-            {
-                { Hetzner: { } h } => new HetznerCloudProvider(compute.BaseUrl, h.ApiToken!, new SocketsHttpHandler(), time),
-                { Scaleway: { } s } => new ScalewayProvider(compute.BaseUrl, s.SecretKey!, s.ProjectId!, s.ZoneValue, new SocketsHttpHandler(), time),
-                { Aws: { } a } => new AwsProvider(a.AccessKeyId!, a.SecretAccessKey!, a.Region!, compute.BaseUrl, time),
-                _ => throw new NvoiException("no compute provider is configured"),
-            };
+            world.Cloud = Provider(app.ComputeProvider!, compute.BaseUrl, time);
             world.Cloudflare = new CloudflareClient(new CloudflareSettings(cf.ApiToken!, cf.AccountId!) { BaseUrl = cloudflare.BaseUrl, Time = time });
+            // The sandbox's own look-ups (devices attached to a server, the route of a URL) stand for no API
+            // call of a real deploy: they go to the emulators' internal ports, free of latency and uncounted.
+            world._internalCloud = Provider(app.ComputeProvider!, compute.InternalBaseUrl, time);
+            world._internalCloudflare = new CloudflareClient(new CloudflareSettings(cf.ApiToken!, cf.AccountId!) { BaseUrl = cloudflare.InternalBaseUrl, Time = time });
             return world;
         }
         catch
@@ -120,6 +121,17 @@ public sealed class SandboxWorld : IWorld
             throw;
         }
     }
+
+    private static ICloudProvider Provider(ComputeProvider config, Uri url, TimeProvider time) => config switch
+    {
+        { Hetzner: { } h } => new HetznerCloudProvider(url, h.ApiToken!, new SocketsHttpHandler(), time),
+        { Scaleway: { } s } => new ScalewayProvider(url, s.SecretKey!, s.ProjectId!, s.ZoneValue, new SocketsHttpHandler(), time),
+        { Aws: { } a } => new AwsProvider(a.AccessKeyId!, a.SecretAccessKey!, a.Region!, url, time),
+        _ => throw new NvoiException("no compute provider is configured"),
+    };
+
+    private ICloudProvider _internalCloud = null!;
+    private ICloudflare _internalCloudflare = null!;
 
     private async Task<EmulatorHost> StartAsync(IEmulator emulator)
     {
@@ -174,7 +186,7 @@ public sealed class SandboxWorld : IWorld
     private const string SandboxKubeconfig = "# sandbox: the cluster API is a Kubernetes emulator reached through the forwarded port\n";
 
     private IReadOnlyList<string> AttachedDevices(string serverId) =>
-        Cloud.ListVolumesAsync(CancellationToken.None).GetAwaiter().GetResult()
+        _internalCloud.ListVolumesAsync(CancellationToken.None).GetAwaiter().GetResult()
             .Where(v => v.ServerId == serverId && v.DevicePath is not null)
             .Select(v => v.DevicePath!)
             .ToList();
@@ -197,7 +209,7 @@ public sealed class SandboxWorld : IWorld
     /// <summary>The simulated kubelets: every host whose k3s belongs to this master appears as a node.</summary>
     private async Task RegisterNodesAsync(string master, EmulatorHost cluster, CancellationToken ct)
     {
-        using var client = KubeClientFactory.ForUrl(cluster.BaseUrl);
+        using var client = KubeClientFactory.ForUrl(cluster.InternalBaseUrl);
         var masterState = await HostByName(master).ReadStateAsync(ct);
         if (masterState.K3s is null) return;
         foreach (var name in SimulatedServers())
@@ -237,9 +249,13 @@ public sealed class SandboxWorld : IWorld
             HostByName(master).UpdateStateAsync(s => s.Images.Add(image.ClusterImage)).GetAwaiter().GetResult();
     }
 
-    /// <summary>DNS → tunnel → ingress → a ready Deployment: the path a request would take.</summary>
+    /// <summary>
+    /// DNS → tunnel → ingress → a ready Deployment: the path a request would take, looked up through the
+    /// emulators' internal ports; the check costs what one HTTPS request would, one API latency.
+    /// </summary>
     public async Task<UrlCheck> CheckUrlAsync(string hostname, CancellationToken ct)
     {
+        if (_settings.ApiLatency > TimeSpan.Zero) await Task.Delay(_settings.ApiLatency, Time, ct);
         // Once a hostname's route is found it is kept for this run: later checks only ask the app.
         if (!_routes.TryGetValue(hostname, out var route))
         {
@@ -258,16 +274,16 @@ public sealed class SandboxWorld : IWorld
 
     private async Task<((Uri Cluster, string Service)? Route, string Detail)> RouteAsync(string hostname, CancellationToken ct)
     {
-        var zone = await Cloudflare.FindZoneForHostnameAsync(hostname, ct);
+        var zone = await _internalCloudflare.FindZoneForHostnameAsync(hostname, ct);
         if (zone is null) return (null, "no Cloudflare zone");
-        var record = (await Cloudflare.ListDnsRecordsAsync(zone, hostname, ct)).FirstOrDefault(r => r.Type == "CNAME");
+        var record = (await _internalCloudflare.ListDnsRecordsAsync(zone, hostname, ct)).FirstOrDefault(r => r.Type == "CNAME");
         if (record is null) return (null, "no DNS record");
         var tunnelId = record.Content.Split('.')[0];
-        var config = await Cloudflare.GetTunnelConfigurationAsync(tunnelId, ct);
+        var config = await _internalCloudflare.GetTunnelConfigurationAsync(tunnelId, ct);
         if (config is null || !config.Ingress.Any(r => r.Hostname == hostname)) return (null, "the tunnel does not route it");
         foreach (var cluster in _clusters.Values)
         {
-            var url = (await cluster.Value).BaseUrl;
+            var url = (await cluster.Value).InternalBaseUrl;
             using var client = KubeClientFactory.ForUrl(url);
             var ingresses = await client.NetworkingV1.ListNamespacedIngressAsync(ClusterLabels.Namespace, cancellationToken: ct);
             var rule = ingresses.Items.SelectMany(i => i.Spec.Rules ?? []).FirstOrDefault(r => r.Host == hostname);
@@ -312,8 +328,8 @@ public sealed class SandboxWorld : IWorld
 
     public async ValueTask DisposeAsync()
     {
-        (Cloud as IDisposable)?.Dispose();
-        (Cloudflare as IDisposable)?.Dispose();
+        foreach (var client in new object?[] { Cloud, Cloudflare, _internalCloud, _internalCloudflare })
+            (client as IDisposable)?.Dispose();
         foreach (var cluster in _clusters.Values)
             if (cluster.IsValueCreated) await (await cluster.Value).DisposeAsync();
         foreach (var emulator in _emulators) await emulator.DisposeAsync();
