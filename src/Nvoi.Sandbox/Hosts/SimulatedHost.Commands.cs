@@ -26,7 +26,9 @@ public sealed partial class SimulatedHost
             var args = argv.Count > 2 ? argv.Skip(3).ToArray() : [];
             var name = HostScripts.NameOf(script);
             if (BeforeScript is { } before && name is not null) await before(name, args, cancellationToken).ConfigureAwait(false);
-            return await RunScriptAsync(name, args, o, cancellationToken).ConfigureAwait(false);
+            var exit = await RunScriptAsync(name, args, o, cancellationToken).ConfigureAwait(false);
+            if (exit == 0 && AfterScript is { } after && name is not null) await after(name, cancellationToken).ConfigureAwait(false);
+            return exit;
         }
         var stdinBytes = Array.Empty<byte>();
         if (command.Stdin is not null && argv[0] == "cat")

@@ -11,7 +11,7 @@ public sealed partial class SimulatedHost
     private async Task<int> RunScriptAsync(string? name, string[] a, CommandOutput o, CancellationToken cancellationToken)
     {
         var joinAccepted = true;
-        if (name == HostScripts.K3sAgent && a.Length == 6 && JoinValidator is { } validate)
+        if (name == HostScripts.K3sAgent && a.Length is 6 or 7 && JoinValidator is { } validate)
         {
             var token = await ReadFileAsync(a[1], cancellationToken).ConfigureAwait(false);
             joinAccepted = token is not null && await validate(a[0], token.Trim(), cancellationToken).ConfigureAwait(false);
@@ -20,8 +20,8 @@ public sealed partial class SimulatedHost
         {
             HostScripts.CloudInitWait => s => CloudInitWait(s, o),
             HostScripts.MountVolume when a.Length == 3 => s => MountVolume(s, a[0], a[1], a[2], o),
-            HostScripts.K3sServer when a.Length == 4 => s => K3sServer(s, a[0], a[1], a[2], o),
-            HostScripts.K3sAgent when a.Length == 6 => s => K3sAgent(s, a[0], a[1], a[2], a[3], a[4], a[5], joinAccepted, o),
+            HostScripts.K3sServer when a.Length is 4 or 5 => s => K3sServer(s, a[0], a[1], a[2], a.ElementAtOrDefault(4), o),
+            HostScripts.K3sAgent when a.Length is 6 or 7 => s => K3sAgent(s, a[0], a[1], a[2], a[3], a[4], a[5], a.ElementAtOrDefault(6), joinAccepted, o),
             HostScripts.DeployLock when a.Length >= 2 => s => DeployLock(s, a, o),
             HostScripts.PruneImages when a.Length == 2 => s => PruneImages(s, a[0], int.Parse(a[1], CultureInfo.InvariantCulture), o),
             _ => DatabaseEffect(name, a, o),
@@ -74,7 +74,7 @@ public sealed partial class SimulatedHost
         return 0;
     }
 
-    private int K3sServer(SimulatedHostState s, string privateIp, string nodeName, string version, CommandOutput o)
+    private int K3sServer(SimulatedHostState s, string privateIp, string nodeName, string version, string? nodeLabel, CommandOutput o)
     {
         if (s.ActiveServices.Contains("k3s"))
         {
@@ -91,14 +91,14 @@ public sealed partial class SimulatedHost
             WriteText(s, K3s.NodeTokenPath, token + "\n");
         }
         s.ActiveServices.Add("k3s");
-        s.K3s = new SimulatedK3sNode("server", nodeName, privateIp, version, null);
+        s.K3s = new SimulatedK3sNode("server", nodeName, privateIp, version, null) { NodeLabel = nodeLabel };
         s.K3sInstallCount++;
         o.Out("k3s: installed");
         return 0;
     }
 
     private int K3sAgent(SimulatedHostState s, string serverIp, string tokenFile, string privateIp, string nodeName, string version,
-        string waitSeconds, bool joinAccepted, CommandOutput o)
+        string waitSeconds, string? nodeLabel, bool joinAccepted, CommandOutput o)
     {
         var tokenPath = SimulatedPaths.Normalize(tokenFile);
         if (s.ActiveServices.Contains("k3s-agent"))
@@ -122,7 +122,7 @@ public sealed partial class SimulatedHost
             return 7;
         }
         s.ActiveServices.Add("k3s-agent");
-        s.K3s = new SimulatedK3sNode("agent", nodeName, privateIp, version, serverIp);
+        s.K3s = new SimulatedK3sNode("agent", nodeName, privateIp, version, serverIp) { NodeLabel = nodeLabel };
         s.K3sInstallCount++;
         o.Out("k3s-agent: joined");
         return 0;

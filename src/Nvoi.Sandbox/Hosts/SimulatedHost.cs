@@ -50,6 +50,9 @@ public sealed partial class SimulatedHost : IRemoteHost
     /// <summary>Called before a host script runs, with its name and arguments (benchmarks add the script's real duration).</summary>
     public Func<string, IReadOnlyList<string>, CancellationToken, Task>? BeforeScript { get; init; }
 
+    /// <summary>Called after a host script succeeded, with its name (the world registers a new k3s node).</summary>
+    public Func<string, CancellationToken, Task>? AfterScript { get; init; }
+
     /// <summary>The text of a file on this host, or null (for the world, e.g. the node token).</summary>
     public Task<string?> ReadFileAsync(string path, CancellationToken cancellationToken = default)
     {

@@ -48,4 +48,8 @@ public sealed record SimulatedFilesystem(string Type, string Uuid);
 
 /// <summary>A k3s node on a simulated server.</summary>
 /// <param name="Role">"server" or "agent".</param>
-public sealed record SimulatedK3sNode(string Role, string NodeName, string PrivateIp, string Version, string? ServerPrivateIp);
+public sealed record SimulatedK3sNode(string Role, string NodeName, string PrivateIp, string Version, string? ServerPrivateIp)
+{
+    /// <summary>The label (key=value) the node registered with, if any.</summary>
+    public string? NodeLabel { get; init; }
+}

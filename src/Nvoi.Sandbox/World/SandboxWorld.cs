@@ -179,6 +179,12 @@ public sealed class SandboxWorld : IWorld
                 if (_settings.K3sInstallTime <= TimeSpan.Zero || script is not (HostScripts.K3sServer or HostScripts.K3sAgent)) return;
                 if ((await host!.ReadStateAsync(ct)).K3s is null) await Task.Delay(_settings.K3sInstallTime, Time, ct);
             },
+            // A k3s server or agent registers its node as it starts, as a kubelet would.
+            AfterScript = async (script, ct) =>
+            {
+                if (script is not (HostScripts.K3sServer or HostScripts.K3sAgent)) return;
+                if (await MasterOfAsync(name, ct) is { } master) await RegisterNodesAsync(master, await ClusterAsync(master), ct);
+            },
         };
         return host;
     }
@@ -206,22 +212,39 @@ public sealed class SandboxWorld : IWorld
         return await EmulatorHost.StartAsync(new KubernetesEmulator(options), options);
     })).Value;
 
-    /// <summary>The simulated kubelets: every host whose k3s belongs to this master appears as a node.</summary>
+    /// <summary>A simulated server's state, read without making it a host of this world (its devices are bound on first use).</summary>
+    private Task<SimulatedHostState> HostStateAsync(string name, CancellationToken ct) =>
+        _hosts.TryGetValue(name, out var host) ? host.ReadStateAsync(ct) : new SimulatedHostStore(Path.Combine(_directory, "hosts"), name).ReadAsync(ct);
+
+    /// <summary>The server whose k3s server this host's k3s belongs to (itself for a server), or null.</summary>
+    private async Task<string?> MasterOfAsync(string host, CancellationToken ct)
+    {
+        var node = (await HostStateAsync(host, ct)).K3s;
+        if (node is null) return null;
+        if (node.Role == "server") return host;
+        foreach (var name in SimulatedServers())
+            if ((await HostStateAsync(name, ct)).K3s is { Role: "server" } server && server.PrivateIp == node.ServerPrivateIp)
+                return name;
+        return null;
+    }
+
+    /// <summary>The simulated kubelets: every host whose k3s belongs to this master appears as a node, with its registration label.</summary>
     private async Task RegisterNodesAsync(string master, EmulatorHost cluster, CancellationToken ct)
     {
         using var client = KubeClientFactory.ForUrl(cluster.InternalBaseUrl);
-        var masterState = await HostByName(master).ReadStateAsync(ct);
+        var masterState = await HostStateAsync(master, ct);
         if (masterState.K3s is null) return;
         foreach (var name in SimulatedServers())
         {
-            var state = await HostByName(name).ReadStateAsync(ct);
+            var state = await HostStateAsync(name, ct);
             var belongs = name == master || state.K3s is { Role: "agent" } k && k.ServerPrivateIp == masterState.K3s.PrivateIp;
             if (state.K3s is null || !belongs) continue;
             try
             {
+                var labels = state.K3s.NodeLabel?.Split('=', 2) is [var key, var value] ? new Dictionary<string, string> { [key] = value } : null;
                 await client.CoreV1.CreateNodeAsync(new V1Node
                 {
-                    Metadata = new V1ObjectMeta { Name = state.K3s.NodeName },
+                    Metadata = new V1ObjectMeta { Name = state.K3s.NodeName, Labels = labels },
                     Status = new V1NodeStatus { Conditions = [new V1NodeCondition { Type = "Ready", Status = "True" }] },
                 }, cancellationToken: ct);
             }

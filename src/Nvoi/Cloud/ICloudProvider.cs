@@ -26,8 +26,13 @@ public interface ICloudProvider
     Task DeleteNetworkAsync(NetworkInfo network, CancellationToken ct);
 
     // Firewall: inbound TCP 22 only
+    /// <summary>
+    /// True when the firewall lives inside the network (an EC2 security group belongs to its VPC): it is
+    /// created once the network exists. Otherwise both are created at once and the network may be null.
+    /// </summary>
+    bool FirewallNeedsNetwork { get; }
     Task<FirewallInfo?> FindFirewallAsync(string name, CancellationToken ct);
-    Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo network, CancellationToken ct);
+    Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo? network, CancellationToken ct);
     Task DeleteFirewallAsync(FirewallInfo firewall, CancellationToken ct);
 
     // Servers

@@ -25,6 +25,9 @@ public static class K3s
 /// <param name="Version">k3s version tag, default <see cref="K3s.Version"/>.</param>
 public sealed record K3sServer(string PrivateIp, string NodeName, string Version = K3s.Version)
 {
+    /// <summary>A label (key=value) the node registers with; none when null.</summary>
+    public string? NodeLabel { get; init; }
+
     /// <summary>How long the script waits for the node to become Ready.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
@@ -37,12 +40,15 @@ public sealed record K3sServer(string PrivateIp, string NodeName, string Version
 /// <param name="Version">k3s version tag, default <see cref="K3s.Version"/>.</param>
 public sealed record K3sAgent(string ServerPrivateIp, string Token, string PrivateIp, string NodeName, string Version = K3s.Version)
 {
+    /// <summary>A label (key=value) the node registers with; none when null.</summary>
+    public string? NodeLabel { get; init; }
+
     /// <summary>How long the script waits for the agent service to become active.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Never prints the token.</summary>
     public override string ToString() =>
-        $"K3sAgent {{ ServerPrivateIp = {ServerPrivateIp}, PrivateIp = {PrivateIp}, NodeName = {NodeName}, Version = {Version} }}";
+        $"K3sAgent {{ ServerPrivateIp = {ServerPrivateIp}, PrivateIp = {PrivateIp}, NodeName = {NodeName}, Version = {Version}, NodeLabel = {NodeLabel} }}";
 }
 
 /// <summary>The outcome of mounting a volume.</summary>

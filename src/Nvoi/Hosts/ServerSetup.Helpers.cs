@@ -59,6 +59,16 @@ public static partial class ServerSetup
     }
 
     // A value that is one token in a script's output and in config files (no whitespace, no control chars).
+    /// <summary>The optional NODE_LABEL argument of the k3s scripts: key=value, a Kubernetes label.</summary>
+    private static string[] LabelArgument(string? label)
+    {
+        if (label is null) return [];
+        var eq = label.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0 || !label.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or '='))
+            throw new ArgumentException($"node label '{label}' is not key=value made of letters, digits, '.', '-', '_' and '/'.", nameof(label));
+        return [label];
+    }
+
     private static void RequireWord(string value, string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value, name);

@@ -62,8 +62,9 @@ public static partial class ServerSetup
         RequireWord(server.PrivateIp, nameof(server.PrivateIp));
         RequireWord(server.NodeName, nameof(server.NodeName));
         RequireWord(server.Version, nameof(server.Version));
+        string[] args = [server.PrivateIp, server.NodeName, server.Version, Seconds(server.ReadyTimeout)];
         var result = await RunScriptAsync(host, HostScripts.K3sServer, "install k3s server",
-            [server.PrivateIp, server.NodeName, server.Version, Seconds(server.ReadyTimeout)], onLine, cancellationToken)
+            [.. args, .. LabelArgument(server.NodeLabel)], onLine, cancellationToken)
             .ConfigureAwait(false);
         return Lines(result.Stdout).Contains("k3s: installed");
     }
@@ -100,9 +101,9 @@ public static partial class ServerSetup
         {
             await worker.UploadAsync(token, tokenFile, cancellationToken).ConfigureAwait(false);
         }
+        string[] args = [agent.ServerPrivateIp, tokenFile, agent.PrivateIp, agent.NodeName, agent.Version, Seconds(agent.ReadyTimeout)];
         var result = await RunScriptAsync(worker, HostScripts.K3sAgent, "join k3s agent",
-            [agent.ServerPrivateIp, tokenFile, agent.PrivateIp, agent.NodeName, agent.Version, Seconds(agent.ReadyTimeout)],
-            onLine, cancellationToken).ConfigureAwait(false);
+            [.. args, .. LabelArgument(agent.NodeLabel)], onLine, cancellationToken).ConfigureAwait(false);
         return Lines(result.Stdout).Contains("k3s-agent: joined");
     }
 

@@ -124,6 +124,24 @@ public class DeployFailureTests
         Assert.Contains("pod shop-web-", error.Details);
     }
 
+    [Fact]
+    public async Task Every_node_registers_with_its_server_group_label_and_needs_no_labelling_step()
+    {
+        using var project = new SandboxProject("hetzner-cluster");
+        var sink = new RecordingSink();
+        await EngineHarness.DeployAsync(project, sink);
+        Assert.DoesNotContain(sink.Events.OfType<StepStarted>(), e => e.Id == "nodes");
+
+        var config = EngineHarness.Config(project);
+        await using var world = await EngineHarness.WorldAsync(project, config);
+        var master = world.HostByName(new Nvoi.Configuration.Names(config.Application.Name!).Server("master", 1));
+        await using var forward = await master.ForwardLocalPortAsync("127.0.0.1", 6443);
+        using var client = world.Kubernetes("", forward);
+        var labels = (await client.CoreV1.ListNodeAsync()).Items.Where(n => n.Metadata.Name.StartsWith("saas-", StringComparison.Ordinal))
+            .ToDictionary(n => n.Metadata.Name, n => n.Metadata.Labels is { } l && l.TryGetValue(Nvoi.Configuration.Names.NodeLabel, out var g) ? g : null);
+        Assert.Equal(new Dictionary<string, string?> { ["saas-master-1"] = "master", ["saas-workers-1"] = "workers", ["saas-workers-2"] = "workers" }, labels);
+    }
+
     private static async Task<string> AppImageAsync(SandboxProject project, string deployment)
     {
         var config = EngineHarness.Config(project);

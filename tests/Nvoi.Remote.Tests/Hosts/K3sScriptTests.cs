@@ -61,6 +61,20 @@ public sealed class K3sScriptTests : IDisposable
     }
 
     [Fact]
+    public async Task Server_and_agent_register_their_node_with_the_label_given()
+    {
+        Assert.Equal(0, (await _sh.RunAsync(HostScripts.K3sServer, "10.0.1.3", "app-master-1", K3s.Version, "0", "nvoi.io/server-name=master")).Code);
+        var args = _sh.Read("installer-args").TrimEnd('\n').Split('\n');
+        Assert.Equal(["--node-label", "nvoi.io/server-name=master"], args[^2..]);
+
+        var tokenFile = Path.Combine(_sh.Work, ".nvoi-k3s-agent-token");
+        await File.WriteAllTextAsync(tokenFile, Token + "\n");
+        Assert.Equal(0, (await _sh.RunAsync(HostScripts.K3sAgent, "10.0.1.2", tokenFile, "10.0.1.3", "app-workers-1", K3s.Version, "0", "nvoi.io/server-name=workers")).Code);
+        Assert.Equal(["agent", "--node-name", "app-workers-1", "--node-ip", "10.0.1.3", "--flannel-iface", "enp7s0", "--node-label", "nvoi.io/server-name=workers"],
+            _sh.Read("installer-args").TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public async Task Server_refuses_an_ip_no_interface_holds()
     {
         var result = await _sh.RunAsync(HostScripts.K3sServer, "10.0.1.99", "app-master-1", K3s.Version, "0");

@@ -41,6 +41,17 @@ public class ServerSetupArgvTests
     }
 
     [Fact]
+    public async Task A_node_label_is_one_more_argument_and_must_be_a_plain_key_value()
+    {
+        var host = new RecordingHost().Answer(0, "k3s: installed\n");
+        await ServerSetup.InstallK3sServerAsync(host, new K3sServer("10.0.1.2", "app-master-1") { NodeLabel = "nvoi.io/server-name=master" });
+        AssertScript(host, 0, "k3s-server", "10.0.1.2", "app-master-1", K3s.Version, "300", "nvoi.io/server-name=master");
+        foreach (var bad in new[] { "no-equals", "=v", "k=v; rm -rf /", "k=$(id)", "k=v w" })
+            await Assert.ThrowsAsync<ArgumentException>(() =>
+                ServerSetup.InstallK3sServerAsync(new RecordingHost(), new K3sServer("10.0.1.2", "m") { NodeLabel = bad }));
+    }
+
+    [Fact]
     public async Task Is_active_and_reads_are_plain_argv()
     {
         var host = new RecordingHost().Answer(0).Answer(3).Answer(0, "apiVersion: v1\n").Answer(0, "K10abc::server:def\n");

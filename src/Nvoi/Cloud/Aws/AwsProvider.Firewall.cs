@@ -24,9 +24,13 @@ public sealed partial class AwsProvider
         return group is null ? null : new FirewallInfo(group.GroupId, name);
     }
 
+    /// <summary>A security group belongs to a VPC.</summary>
+    public bool FirewallNeedsNetwork => true;
+
     /// <summary>Creates, or completes, the security group in the network's VPC: inbound TCP 22 from anywhere, everything from the VPC.</summary>
-    public async Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo network, CancellationToken ct)
+    public async Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo? network, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(network);
         var group = await FindGroupAsync(name, network.Id, ct).ConfigureAwait(false)
             ?? await CreateGroupAsync(name, network, ct).ConfigureAwait(false);
         var hasSsh = group.IpPermissions?.Any(p => p.IpProtocol == "tcp" && p.FromPort == 22 && p.ToPort == 22

@@ -38,7 +38,10 @@ public sealed partial class HetznerCloudProvider
         (await _api.ListAsync($"firewalls?name={Q(name)}", "firewalls", ct).ConfigureAwait(false))
             .Where(f => S(f["name"]) == name).Select(f => new FirewallInfo(HetznerApi.Id(f), S(f["name"]))).FirstOrDefault();
 
-    public async Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo network, CancellationToken ct)
+    /// <inheritdoc/>
+    public bool FirewallNeedsNetwork => false;
+
+    public async Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo? network, CancellationToken ct)
     {
         var body = new JsonObject
         {

@@ -53,7 +53,10 @@ public sealed partial class ScalewayProvider
         return groups.Where(g => g.S("name") == name).Select(g => new FirewallInfo(g.S("id")!, g.S("name")!)).FirstOrDefault();
     }
 
-    public async Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo network, CancellationToken ct)
+    /// <inheritdoc/>
+    public bool FirewallNeedsNetwork => false;
+
+    public async Task<FirewallInfo> CreateFirewallAsync(string name, NetworkInfo? network, CancellationToken ct)
     {
         var firewall = await FindOrCreateAsync(
             () => FindFirewallAsync(name, ct),

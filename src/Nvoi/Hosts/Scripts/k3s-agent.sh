@@ -1,7 +1,8 @@
 #!/bin/sh
 # nvoi-script: k3s-agent
-# Usage: k3s-agent SERVER_PRIVATE_IP TOKEN_FILE PRIVATE_IP NODE_NAME K3S_VERSION READY_WAIT_SECONDS
-# Joins this server to the cluster as a k3s agent pinned to K3S_VERSION. The join token is read
+# Usage: k3s-agent SERVER_PRIVATE_IP TOKEN_FILE PRIVATE_IP NODE_NAME K3S_VERSION READY_WAIT_SECONDS [NODE_LABEL]
+# Joins this server to the cluster as a k3s agent pinned to K3S_VERSION; the node registers with
+# NODE_LABEL (key=value) when given, so it is labelled from its first moment. The join token is read
 # from TOKEN_FILE (uploaded 0600 through stdin beforehand), moved to a root-only file and handed
 # to k3s as K3S_TOKEN_FILE, so it never appears on a command line. Does nothing (except removing
 # TOKEN_FILE) when the agent is already active.
@@ -15,6 +16,7 @@ private_ip=$3
 node_name=$4
 version=$5
 wait_seconds=$6
+node_label=${7:-}
 
 if systemctl is-active --quiet k3s-agent; then
     rm -f "$token_src"
@@ -40,11 +42,12 @@ installer=$(mktemp)
 trap 'rm -f "$installer"' EXIT
 # Download first: a failed download must stop here, not feed an empty script to sh.
 curl -sfL https://get.k3s.io -o "$installer"
+set -- --node-name "$node_name" --node-ip "$private_ip" --flannel-iface "$iface"
+if [ -n "$node_label" ]; then
+    set -- "$@" --node-label "$node_label"
+fi
 sudo env INSTALL_K3S_VERSION="$version" \
-    K3S_URL="https://$server_ip:6443" K3S_TOKEN_FILE=/etc/rancher/k3s/agent-token sh "$installer" agent \
-    --node-name "$node_name" \
-    --node-ip "$private_ip" \
-    --flannel-iface "$iface"
+    K3S_URL="https://$server_ip:6443" K3S_TOKEN_FILE=/etc/rancher/k3s/agent-token sh "$installer" agent "$@"
 
 waited=0
 until systemctl is-active --quiet k3s-agent; do

@@ -1,9 +1,10 @@
 #!/bin/sh
 # nvoi-script: k3s-server
-# Usage: k3s-server PRIVATE_IP NODE_NAME K3S_VERSION READY_WAIT_SECONDS
+# Usage: k3s-server PRIVATE_IP NODE_NAME K3S_VERSION READY_WAIT_SECONDS [NODE_LABEL]
 # Installs a k3s server pinned to K3S_VERSION, bound to PRIVATE_IP (flannel wireguard-native on
 # the interface holding it), with the registry mirror for localhost:30500, then waits until the
-# node is Ready. Does nothing when k3s is already active.
+# node is Ready. The node registers with NODE_LABEL (key=value) when given. Does nothing when k3s
+# is already active.
 # Output: "k3s: already active" or "k3s: installed". Exit 6: no interface holds PRIVATE_IP.
 # Exit 7: the node was not Ready in time.
 set -eu
@@ -12,6 +13,7 @@ private_ip=$1
 node_name=$2
 version=$3
 wait_seconds=$4
+node_label=${5:-}
 
 if systemctl is-active --quiet k3s; then
     echo "k3s: already active"
@@ -33,8 +35,7 @@ installer=$(mktemp)
 trap 'rm -f "$installer"' EXIT
 # Download first: a failed download must stop here, not feed an empty script to sh.
 curl -sfL https://get.k3s.io -o "$installer"
-sudo env INSTALL_K3S_VERSION="$version" sh "$installer" server \
-    --node-name "$node_name" \
+set -- --node-name "$node_name" \
     --node-ip "$private_ip" \
     --advertise-address "$private_ip" \
     --tls-san "$private_ip" \
@@ -43,6 +44,10 @@ sudo env INSTALL_K3S_VERSION="$version" sh "$installer" server \
     --cluster-cidr 10.42.0.0/16 \
     --service-cidr 10.43.0.0/16 \
     --write-kubeconfig-mode 0600
+if [ -n "$node_label" ]; then
+    set -- "$@" --node-label "$node_label"
+fi
+sudo env INSTALL_K3S_VERSION="$version" sh "$installer" server "$@"
 
 waited=0
 until [ "$(sudo k3s kubectl get node "$node_name" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)" = "True" ]; do

@@ -24,42 +24,74 @@ public sealed class ClusterAccess(IKubernetes client, IPortForward forward) : IA
 
 public sealed partial class Deployer
 {
-    /// <summary>k3s on the master, then every worker joining at once; the API forwarded; nodes labelled by group.</summary>
+    /// <summary>
+    /// k3s on the master, then every worker joining at once while the API is forwarded; new nodes register
+    /// with their group label, nodes that were already there are labelled through the API.
+    /// </summary>
     private async Task<ClusterAccess> EnsureClusterAsync(IReadOnlyDictionary<string, ServerInfo> servers, CancellationToken ct)
     {
         var master = servers[_desired.Master.Name];
         var masterHost = _world.Host(master);
-        await _steps.RunAsync("k3s", null, $"k3s {K3s.Version}", async () =>
+        var registeredLabelled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        Task<ClusterAccess>? access = null;
+        try
         {
-            await _steps.RunAsync($"k3s:{master.Name}", "k3s", $"{master.Name} (server)", async () =>
+            await _steps.RunAsync("k3s", null, $"k3s {K3s.Version}", async () =>
             {
-                if (await ServerSetup.IsK3sActiveAsync(masterHost, ct)) return "active";
-                await ServerSetup.InstallK3sServerAsync(masterHost, new K3sServer(PrivateIp(master), master.Name, K3s.Version), ct);
-                return "installed";
-            });
-            var workers = _desired.Servers.Where(s => !s.IsMaster).ToList();
-            if (workers.Count > 0)
-            {
-                var token = await ServerSetup.ReadNodeTokenAsync(masterHost, ct);
-                await AllAsync(workers, w => _steps.RunAsync($"k3s:{w.Name}", "k3s", $"{w.Name} (agent)", async () =>
+                await _steps.RunAsync($"k3s:{master.Name}", "k3s", $"{master.Name} (server)", async () =>
                 {
-                    var server = servers[w.Name];
-                    var host = _world.Host(server);
-                    if (await ServerSetup.IsK3sAgentActiveAsync(host, ct)) return "active";
-                    await ServerSetup.JoinK3sAgentAsync(host, new K3sAgent(PrivateIp(master), token, PrivateIp(server), server.Name, K3s.Version), ct);
-                    return "joined";
-                }));
-            }
-            return null;
-        });
-        var access = await OpenClusterAsync(masterHost, ct);
-        await _steps.RunAsync("nodes", null, "Label nodes by server group", async () =>
+                    if (await ServerSetup.IsK3sActiveAsync(masterHost, ct)) return "active";
+                    await ServerSetup.InstallK3sServerAsync(masterHost, new K3sServer(PrivateIp(master), master.Name, K3s.Version)
+                    {
+                        NodeLabel = NodeLabel(_desired.Master.Group),
+                    }, ct);
+                    registeredLabelled[master.Name] = true;
+                    return "installed";
+                });
+                // The API is reached while the workers join (one after another in a sequential replay).
+                if (!_options.Sequential) access = OpenClusterAsync(masterHost, ct);
+                var workers = _desired.Servers.Where(s => !s.IsMaster).ToList();
+                if (workers.Count > 0)
+                {
+                    var token = await ServerSetup.ReadNodeTokenAsync(masterHost, ct);
+                    await AllAsync(workers, w => _steps.RunAsync($"k3s:{w.Name}", "k3s", $"{w.Name} (agent)", async () =>
+                    {
+                        var server = servers[w.Name];
+                        var host = _world.Host(server);
+                        if (await ServerSetup.IsK3sAgentActiveAsync(host, ct)) return "active";
+                        await ServerSetup.JoinK3sAgentAsync(host, new K3sAgent(PrivateIp(master), token, PrivateIp(server), server.Name, K3s.Version)
+                        {
+                            NodeLabel = NodeLabel(w.Group),
+                        }, ct);
+                        registeredLabelled[w.Name] = true;
+                        return "joined";
+                    }));
+                }
+                return null;
+            });
+            access ??= OpenClusterAsync(masterHost, ct);
+            var cluster = await access;
+            var unlabelled = _desired.Servers.Where(s => !registeredLabelled.ContainsKey(s.Name)).ToList();
+            if (unlabelled.Count > 0)
+                await _steps.RunAsync("nodes", null, "Label nodes by server group", async () =>
+                {
+                    await AllAsync(unlabelled, server => LabelNodeAsync(cluster.Client, server.Name, server.Group, ct));
+                    return $"{unlabelled.Count} labelled";
+                });
+            return cluster;
+        }
+        catch
         {
-            await AllAsync(_desired.Servers, server => LabelNodeAsync(access.Client, server.Name, server.Group, ct));
-            return $"{_desired.Servers.Count} labelled";
-        });
-        return access;
+            if (access is not null)
+            {
+                try { await (await access).DisposeAsync(); }
+                catch (Exception) { /* the first error is the one reported */ }
+            }
+            throw;
+        }
     }
+
+    private static string NodeLabel(string group) => $"{Names.NodeLabel}={group}";
 
     private static string PrivateIp(ServerInfo server) =>
         server.PrivateIPv4 ?? throw new NvoiException($"server {server.Name} has no private IPv4 address yet; run the deploy again");
@@ -189,20 +221,24 @@ public sealed partial class Deployer
         return last.AddSeconds(1).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The image and source digest of the running app, from any of its Deployments.</summary>
+    /// <summary>The image and source digest of the running app, from any of its Deployments (all read at once).</summary>
     private async Task<(string Image, string Digest)?> LiveAppImageAsync(IKubernetes client, CancellationToken ct)
     {
-        foreach (var service in _config.Application.App.Keys)
+        var reads = _config.Application.App.Keys.Select(async service =>
         {
             try
             {
                 var d = await client.AppsV1.ReadNamespacedDeploymentAsync(_desired.Names.AppDeployment(service), ClusterLabels.Namespace, cancellationToken: ct);
-                if (d.Metadata.Annotations?.TryGetValue(ClusterState.SourceDigestAnnotation, out var digest) == true)
-                    return (d.Spec.Template.Spec.Containers[0].Image, digest);
+                return d.Metadata.Annotations?.TryGetValue(ClusterState.SourceDigestAnnotation, out var digest) == true
+                    ? (d.Spec.Template.Spec.Containers[0].Image, digest)
+                    : ((string Image, string Digest)?)null;
             }
-            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { }
-        }
-        return null;
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        });
+        return (await Task.WhenAll(reads)).FirstOrDefault(r => r is not null); // the first service's, in config order
     }
 
     private Task PruneImagesAsync(IRemoteHost master, CancellationToken ct) =>

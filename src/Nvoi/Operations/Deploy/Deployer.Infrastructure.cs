@@ -10,26 +10,32 @@ public sealed partial class Deployer
 {
     private sealed record Network(NetworkInfo Info, FirewallInfo Firewall);
 
+    /// <summary>
+    /// The network and the firewall, at once unless the provider puts the firewall inside the network.
+    /// A fresh observation of this run stands in for looking their names up again.
+    /// </summary>
     private async Task<Network> EnsureNetworkAsync(CancellationToken ct)
     {
         var cloud = _world.Cloud;
-        var network = await _steps.RunAsync("network", null, $"Network {_desired.Names.Network} (10.0.0.0/16)", async () =>
+        var observed = FreshObservation;
+        var network = _steps.RunAsync("network", null, $"Network {_desired.Names.Network} (10.0.0.0/16)", async () =>
         {
-            var found = await cloud.FindNetworkAsync(_desired.Names.Network, ct);
+            var found = observed is not null ? observed.Network : await cloud.FindNetworkAsync(_desired.Names.Network, ct);
             // On AWS the subnet, gateway and routes are separate resources: a VPC found without its
             // subnet was half-created, and create finishes it. Other providers keep the subnet inside.
             var complete = found is not null && (found.SubnetId is not null || cloud.Name != "aws");
             if (complete) return new StepOutcome<NetworkInfo>(found!, "exists");
             return new StepOutcome<NetworkInfo>(await cloud.CreateNetworkAsync(_desired.Names.Network, _desired.Location, ct), "created");
         });
+        if (_options.Sequential || cloud.FirewallNeedsNetwork) await network;
         var firewall = await _steps.RunAsync("firewall", null, $"Firewall {_desired.Names.Firewall} (inbound TCP 22 only)", async () =>
         {
-            var found = await cloud.FindFirewallAsync(_desired.Names.Firewall, ct);
+            var found = observed is not null ? observed.Firewall : await cloud.FindFirewallAsync(_desired.Names.Firewall, ct);
             return found is not null
                 ? new StepOutcome<FirewallInfo>(found, "exists")
-                : new StepOutcome<FirewallInfo>(await cloud.CreateFirewallAsync(_desired.Names.Firewall, network, ct), "created");
+                : new StepOutcome<FirewallInfo>(await cloud.CreateFirewallAsync(_desired.Names.Firewall, cloud.FirewallNeedsNetwork ? await network : null, ct), "created");
         });
-        return new Network(network, firewall);
+        return new Network(await network, firewall);
     }
 
     /// <summary>Every server at once: find or create, wait until running, reachable over SSH and done with cloud-init.</summary>
@@ -51,7 +57,9 @@ public sealed partial class Deployer
         return await _steps.RunAsync(id, "servers", server.Name, async () =>
         {
             var created = false;
-            var found = await cloud.FindServerAsync(server.Name, ct);
+            var found = FreshObservation is { } observed
+                ? observed.Servers.GetValueOrDefault(server.Name)
+                : await cloud.FindServerAsync(server.Name, ct);
             if (found is null)
             {
                 var hostKey = SshKeyGenerator.GenerateEd25519(server.Name);

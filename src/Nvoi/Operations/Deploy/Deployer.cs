@@ -29,11 +29,22 @@ public sealed partial class Deployer
 
     public DesiredState Desired => _desired;
 
+    /// <summary>The last observation of this run (null before a plan).</summary>
+    private LiveState? _live;
+
+    /// <summary>How long an observation stands in for a look-up by name (longer: a confirmation question came between).</summary>
+    internal static readonly TimeSpan ObservationReuse = TimeSpan.FromSeconds(10);
+
+    /// <summary>The observation when it is recent enough to replace a look-up, else null (look again).</summary>
+    private LiveState? FreshObservation =>
+        _live is { } live && _world.Time.GetUtcNow() - live.ObservedAt <= ObservationReuse ? live : null;
+
     /// <summary>Reads everything and returns the plan; changes nothing.</summary>
     public async Task<Plan> PlanAsync(CancellationToken ct)
     {
         var live = await _steps.RunAsync("observe", null, "Read live state", async () =>
             new StepOutcome<LiveState>(await new Observer(_world).ObserveAsync(_desired, ct), null));
+        _live = live;
         var cluster = await ObserveClusterAsync(live, ct);
         var plan = DeployPlanner.Plan(_desired, live, cluster);
         _steps.Report(new PlanComputed(plan));
@@ -61,11 +72,21 @@ public sealed partial class Deployer
     public Task ValidateProviderAsync(CancellationToken ct) =>
         _steps.RunAsync("validate", null, $"Check {_world.Cloud.Name} credentials, server types and locations", async () =>
         {
-            await _world.Cloud.ValidateCredentialsAsync(ct);
-            foreach (var location in _desired.Servers.Select(s => s.Location).Distinct())
-                await _world.Cloud.ValidateLocationAsync(location, ct);
-            foreach (var (type, location) in _desired.Servers.Select(s => (s.ServerType, s.Location)).Distinct())
-                await _world.Cloud.ValidateServerTypeAsync(type, location, ct);
+            // Every question at once; a refused credential is the error reported, whatever the others say.
+            var credentials = _world.Cloud.ValidateCredentialsAsync(ct);
+            var checks = _desired.Servers.Select(s => s.Location).Distinct().Select(l => _world.Cloud.ValidateLocationAsync(l, ct))
+                .Concat(_desired.Servers.Select(s => (s.ServerType, s.Location)).Distinct().Select(t => _world.Cloud.ValidateServerTypeAsync(t.ServerType, t.Location, ct)))
+                .ToList();
+            try
+            {
+                await Task.WhenAll(checks.Append(credentials));
+            }
+            catch
+            {
+                // Reported below, in that order.
+            }
+            await credentials;
+            foreach (var check in checks) await check; // the first failure in config order
             return "ok";
         });
 

@@ -6,6 +6,8 @@ namespace Nvoi.Operations.Deploy;
 /// <summary>What exists now, found by name. Nothing here was changed to find it.</summary>
 public sealed class LiveState
 {
+    /// <summary>When it was read: a deploy reuses a fresh observation instead of looking names up again.</summary>
+    public DateTimeOffset ObservedAt { get; set; }
     public NetworkInfo? Network { get; set; }
     public FirewallInfo? Firewall { get; set; }
     public Dictionary<string, ServerInfo> Servers { get; } = new();

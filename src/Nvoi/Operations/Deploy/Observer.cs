@@ -7,7 +7,7 @@ public sealed class Observer(IWorld world)
 {
     public async Task<LiveState> ObserveAsync(DesiredState desired, CancellationToken ct)
     {
-        var live = new LiveState();
+        var live = new LiveState { ObservedAt = world.Time.GetUtcNow() };
         var cloud = world.Cloud;
         var network = cloud.FindNetworkAsync(desired.Names.Network, ct);
         var firewall = cloud.FindFirewallAsync(desired.Names.Firewall, ct);
