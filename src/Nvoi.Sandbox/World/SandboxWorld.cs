@@ -174,8 +174,10 @@ public sealed class SandboxWorld : IWorld
         host = new SimulatedHost(name, Path.Combine(_directory, "hosts"), devices, (port, ct) => ForwardAsync(name, port, ct), () => SandboxKubeconfig)
         {
             RoundTrip = _settings.SshRoundTrip,
-            BeforeScript = async (script, _, ct) =>
+            BeforeScript = async (script, arguments, ct) =>
             {
+                // The API server starts with the install: the cluster's emulator starts while it "runs".
+                if (script == HostScripts.K3sServer) _ = ClusterAsync(name);
                 if (_settings.K3sInstallTime <= TimeSpan.Zero || script is not (HostScripts.K3sServer or HostScripts.K3sAgent)) return;
                 if ((await host!.ReadStateAsync(ct)).K3s is null) await Task.Delay(_settings.K3sInstallTime, Time, ct);
             },

@@ -21,13 +21,21 @@ public sealed class TunnelPlanner(ICloudflare cloudflare)
     /// <summary>What <see cref="TunnelPublisher.EnsureAsync"/> would do; empty when everything is in place.</summary>
     public async Task<IReadOnlyList<TunnelChange>> PlanEnsureAsync(string tunnelName, IReadOnlyList<string> hostnames, string originService, CancellationToken ct)
     {
+        // Two rounds of reads: the zones and the tunnel, then its configuration and every hostname's records.
         var changes = new List<TunnelChange>();
-        var zones = await cloudflare.ListZonesAsync(ct).ConfigureAwait(false);
+        var zonesRead = cloudflare.ListZonesAsync(ct);
+        var tunnelRead = cloudflare.FindTunnelAsync(tunnelName, ct);
+        await Task.WhenAll(zonesRead, tunnelRead).ConfigureAwait(false);
+        var zones = await zonesRead.ConfigureAwait(false);
+        var tunnel = await tunnelRead.ConfigureAwait(false);
         var hosts = hostnames.Select(DnsNames.Normalize).Distinct().ToList();
         var targets = hosts.Select(h => (Host: h, Zone: ZoneMatcher.FindZone(h, zones)
             ?? throw new CloudflareZoneNotFoundException(h, zones.Select(z => z.Name)))).ToList();
 
-        var tunnel = await cloudflare.FindTunnelAsync(tunnelName, ct).ConfigureAwait(false);
+        var configRead = tunnel is null ? Task.FromResult<TunnelConfiguration?>(null) : cloudflare.GetTunnelConfigurationAsync(tunnel.Id, ct);
+        var recordReads = targets.Select(t => cloudflare.ListDnsRecordsAsync(t.Zone, t.Host, ct)).ToList();
+        await Task.WhenAll(recordReads.Cast<Task>().Append(configRead)).ConfigureAwait(false);
+
         var desired = TunnelPublisher.DesiredIngress(hosts, originService);
         if (tunnel is null)
         {
@@ -36,16 +44,17 @@ public sealed class TunnelPlanner(ICloudflare cloudflare)
         }
         else
         {
-            var current = await cloudflare.GetTunnelConfigurationAsync(tunnel.Id, ct).ConfigureAwait(false);
+            var current = await configRead.ConfigureAwait(false);
             if (current is null)
                 changes.Add(new(TunnelChangeKind.PutConfiguration, tunnelName, "the tunnel has no configuration"));
             else if (!TunnelPublisher.Matches(current, desired))
                 changes.Add(new(TunnelChangeKind.PutConfiguration, tunnelName, $"ingress differs (version {current.Version})"));
         }
 
-        foreach (var (host, zone) in targets)
+        for (var i = 0; i < targets.Count; i++)
         {
-            var records = await cloudflare.ListDnsRecordsAsync(zone, host, ct).ConfigureAwait(false);
+            var host = targets[i].Host;
+            var records = await recordReads[i].ConfigureAwait(false);
             var cname = records.FirstOrDefault(r => r.Type == "CNAME");
             if (cname is not null)
             {

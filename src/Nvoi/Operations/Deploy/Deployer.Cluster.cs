@@ -28,7 +28,8 @@ public sealed partial class Deployer
     /// k3s on the master, then every worker joining at once while the API is forwarded; new nodes register
     /// with their group label, nodes that were already there are labelled through the API.
     /// </summary>
-    private async Task<ClusterAccess> EnsureClusterAsync(IReadOnlyDictionary<string, ServerInfo> servers, CancellationToken ct)
+    private async Task<ClusterAccess> EnsureClusterAsync(IReadOnlyDictionary<string, ServerInfo> servers, Action<Task<ClusterAccess>> apiOpening,
+        CancellationToken ct)
     {
         var master = servers[_desired.Master.Name];
         var masterHost = _world.Host(master);
@@ -49,7 +50,7 @@ public sealed partial class Deployer
                     return "installed";
                 });
                 // The API is reached while the workers join (one after another in a sequential replay).
-                if (!_options.Sequential) access = OpenClusterAsync(masterHost, ct);
+                if (!_options.Sequential) apiOpening(access = OpenClusterAsync(masterHost, ct));
                 var workers = _desired.Servers.Where(s => !s.IsMaster).ToList();
                 if (workers.Count > 0)
                 {
@@ -69,7 +70,7 @@ public sealed partial class Deployer
                 }
                 return null;
             });
-            access ??= OpenClusterAsync(masterHost, ct);
+            if (access is null) apiOpening(access = OpenClusterAsync(masterHost, ct));
             var cluster = await access;
             var unlabelled = _desired.Servers.Where(s => !registeredLabelled.ContainsKey(s.Name)).ToList();
             if (unlabelled.Count > 0)
@@ -177,16 +178,30 @@ public sealed partial class Deployer
         return new BuildRequest(_options.WorkingDirectory, ImageConstants.PlatformFor(arch), _desired.Names.Prefix, tag, registry, _options.DockerfilePath);
     }
 
-    private async Task ApplyWorkloadsAsync(ClusterAccess cluster, IRemoteHost master, string sourceDigest,
-        IReadOnlyDictionary<string, string> tunnelTokens, CancellationToken ct)
+    /// <summary>What the rollout applies: the manifests, and the image tag to build (null when the running one is reused).</summary>
+    private sealed record Workloads(ClusterManifests Manifests, string? Tag);
+
+    /// <summary>
+    /// Reads the running image and builds the manifests as soon as the API is open (while the workers join):
+    /// an image built from the same context is running already, so nothing is rebuilt.
+    /// </summary>
+    private async Task<Workloads> PrepareWorkloadsAsync(Task<ClusterAccess> access, Task<IReadOnlyDictionary<string, string>> tunnels,
+        Task<string> build, CancellationToken ct)
     {
-        var client = cluster.Client;
-        // An image built from the same context is running already: nothing is rebuilt.
+        var client = (await access).Client;
         var live = await LiveAppImageAsync(client, ct);
+        var sourceDigest = await build;
         var unchanged = live is not null && live.Value.Digest == sourceDigest;
         var tag = unchanged ? null : NextTag(live?.Image);
         var image = unchanged ? live!.Value.Image : $"localhost:{Names.RegistryPort}/{_desired.Names.Prefix}:{tag}";
-        var manifests = ClusterState.Build(_config, image, sourceDigest, tunnelTokens);
+        return new Workloads(ClusterState.Build(_config, image, sourceDigest, await tunnels), tag);
+    }
+
+    private async Task ApplyWorkloadsAsync(ClusterAccess cluster, IRemoteHost master, Workloads workloads, CancellationToken ct)
+    {
+        var client = cluster.Client;
+        var (manifests, tag) = workloads;
+        var unchanged = tag is null;
 
         // The image is pushed as soon as the in-cluster registry runs, while the database rolls out.
         async Task PushAsync() => await _steps.RunAsync("image", "workloads", $"Image {_desired.Names.Prefix}", async () =>

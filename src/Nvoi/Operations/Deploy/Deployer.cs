@@ -120,15 +120,16 @@ public sealed partial class Deployer
         {
             var volumes = EnsureVolumesAsync(servers, ct);
             if (_options.Sequential) await volumes;
-            var cluster = await EnsureClusterAsync(servers, ct);
-            await volumes;
+            Task<Workloads>? workloads = null;
+            var cluster = await EnsureClusterAsync(servers, access => workloads = PrepareWorkloadsAsync(access, tunnels, build, ct), ct);
             await using (cluster)
             {
-                var tokens = await tunnels;
-                var image = await build;
-                await ApplyWorkloadsAsync(cluster, masterHost, image, tokens, ct);
-                await VerifyAsync(ct);
-                await PruneImagesAsync(masterHost, ct);
+                await volumes;
+                await ApplyWorkloadsAsync(cluster, masterHost, await workloads!, ct);
+                // Both only read or tidy once the rollout is done.
+                var verify = VerifyAsync(ct);
+                if (_options.Sequential) await verify;
+                await Task.WhenAll(verify, PruneImagesAsync(masterHost, ct));
             }
         }
         finally
