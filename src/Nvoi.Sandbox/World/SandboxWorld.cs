@@ -185,7 +185,7 @@ public sealed class SandboxWorld : IWorld
             AfterScript = async (script, ct) =>
             {
                 if (script is not (HostScripts.K3sServer or HostScripts.K3sAgent)) return;
-                if (await MasterOfAsync(name, ct) is { } master) await RegisterNodesAsync(master, await ClusterAsync(master), ct);
+                if (await MasterOfAsync(name, ct) is { } master) await RegisterNodesAsync(master, await ClusterAsync(master), ct, only: name);
             },
         };
         return host;
@@ -230,13 +230,13 @@ public sealed class SandboxWorld : IWorld
         return null;
     }
 
-    /// <summary>The simulated kubelets: every host whose k3s belongs to this master appears as a node, with its registration label.</summary>
-    private async Task RegisterNodesAsync(string master, EmulatorHost cluster, CancellationToken ct)
+    /// <summary>The simulated kubelets: every host (or <paramref name="only"/> that one) whose k3s belongs to this master appears as a node, with its registration label.</summary>
+    private async Task RegisterNodesAsync(string master, EmulatorHost cluster, CancellationToken ct, string? only = null)
     {
         using var client = KubeClientFactory.ForUrl(cluster.InternalBaseUrl);
         var masterState = await HostStateAsync(master, ct);
         if (masterState.K3s is null) return;
-        foreach (var name in SimulatedServers())
+        foreach (var name in only is null ? SimulatedServers() : [only])
         {
             var state = await HostStateAsync(name, ct);
             var belongs = name == master || state.K3s is { Role: "agent" } k && k.ServerPrivateIp == masterState.K3s.PrivateIp;

@@ -108,18 +108,40 @@ public sealed class Applier(IKubernetes client)
     /// in <paramref name="desired"/> (PersistentVolumeClaims are never pruned: they hold data).
     /// Returns what was deleted, as "Kind/name".
     /// </summary>
-    public async Task<IReadOnlyList<string>> PruneAsync(string app, IEnumerable<IKubernetesObject<V1ObjectMeta>> desired, CancellationToken ct = default)
+    public async Task<IReadOnlyList<string>> PruneAsync(string app, IEnumerable<IKubernetesObject<V1ObjectMeta>> desired, CancellationToken ct = default) =>
+        await (await FindUnwantedAsync(app, desired, ct)).DeleteAsync(ct);
+
+    /// <summary>
+    /// The app's managed objects that <paramref name="desired"/> does not hold, found now and deleted by
+    /// <see cref="Unwanted.DeleteAsync"/> later (a deploy finds them while its last rollout runs).
+    /// </summary>
+    public async Task<Unwanted> FindUnwantedAsync(string app, IEnumerable<IKubernetesObject<V1ObjectMeta>> desired, CancellationToken ct = default)
     {
         var keep = desired.Select(o => (o.Kind, o.Metadata.Name)).ToHashSet();
         var unwanted = (await ListAllKindsAsync(app, ct))
             .SelectMany(k => k.Items.Where(m => !keep.Contains((k.Kind.Kind, m.Name))).Select(m => (k.Kind, m.Name)))
             .ToList();
-        await Task.WhenAll(unwanted.Select(async u =>
+        return new Unwanted(client, unwanted);
+    }
+
+    /// <summary>Objects to delete; deleting one that is gone already is not an error.</summary>
+    public sealed class Unwanted
+    {
+        private readonly IKubernetes _client;
+        private readonly List<(KindOps Kind, string Name)> _objects;
+
+        internal Unwanted(IKubernetes client, List<(KindOps Kind, string Name)> objects) => (_client, _objects) = (client, objects);
+
+        /// <summary>Deletes them all at once; returns them as Kind/name.</summary>
+        public async Task<IReadOnlyList<string>> DeleteAsync(CancellationToken ct = default)
         {
-            try { await u.Kind.Delete(client, ClusterLabels.Namespace, u.Name, ct); }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { }
-        }));
-        return unwanted.Select(u => $"{u.Kind.Kind}/{u.Name}").ToList();
+            await Task.WhenAll(_objects.Select(async u =>
+            {
+                try { await u.Kind.Delete(_client, ClusterLabels.Namespace, u.Name, ct); }
+                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound) { }
+            }));
+            return _objects.Select(u => $"{u.Kind.Kind}/{u.Name}").ToList();
+        }
     }
 
     /// <summary>

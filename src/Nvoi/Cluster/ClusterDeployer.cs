@@ -12,7 +12,7 @@ namespace Nvoi.Cluster;
 /// <item>pre-run Jobs run with the new image once the database is ready, before any app Deployment changes,
 /// so a failed migration leaves the old version serving;</item>
 /// <item>app services and tunnels are applied together and awaited together;</item>
-/// <item>objects that left the config are pruned.</item>
+/// <item>objects that left the config are found meanwhile, and pruned once the app has rolled out.</item>
 /// </list>
 /// </summary>
 public sealed class ClusterDeployer(Applier applier, RolloutWatcher watcher)
@@ -49,10 +49,20 @@ public sealed class ClusterDeployer(Applier applier, RolloutWatcher watcher)
         step?.Invoke("apply app services and tunnels");
         var front = manifests.Apps.Concat(manifests.Tunnels).ToList();
         await ApplyTogetherAsync(front, ct);
-        await WaitAllAsync(front.OfType<V1Deployment>(), [], ct);
+        // What left the config is found while the app rolls out, and deleted only once it has.
+        var unwanted = applier.FindUnwantedAsync(app, manifests.All, ct);
+        try
+        {
+            await WaitAllAsync(front.OfType<V1Deployment>(), [], ct);
+        }
+        catch
+        {
+            try { await unwanted; } catch (Exception) { /* the rollout's failure is the one reported */ }
+            throw;
+        }
 
         step?.Invoke("prune");
-        return await applier.PruneAsync(app, manifests.All, ct);
+        return await (await unwanted).DeleteAsync(ct);
     }
 
     private Task ApplyTogetherAsync(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, CancellationToken ct) =>
