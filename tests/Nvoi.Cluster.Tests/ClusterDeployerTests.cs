@@ -53,6 +53,23 @@ public class ClusterDeployerTests
         Assert.Equal(Examples.Image, web.Spec.Template.Spec.Containers.Single().Image);
         Assert.Equal(2, web.Status.AvailableReplicas);
     }
+
+    [Fact]
+    public async Task A_failed_app_rollout_prunes_nothing()
+    {
+        const string crashing = "localhost:30500/nvoi-shop:crashing";
+        await using var k = await KubeSandbox.StartAsync(new() { ["kubernetes.crashloop_images"] = crashing });
+        var deployer = new ClusterDeployer(k.Applier, k.Watcher);
+        await deployer.DeployAsync("shop", ManifestBuilder.Build(Examples.Inputs(Examples.Cluster())));
+
+        // The new config drops redis and the jobs service; its app never becomes ready.
+        var e = await Assert.ThrowsAsync<RolloutFailedException>(() =>
+            deployer.DeployAsync("shop", ManifestBuilder.Build(Examples.Inputs(Examples.SinglePostgres()) with { Image = crashing })));
+        Assert.Equal("Deployment", e.Report.Kind);
+        // What left the config was found during the rollout but is still there: it goes only after a success.
+        await k.Client.AppsV1.ReadNamespacedDeploymentAsync("shop-redis", "default");
+        await k.Client.AppsV1.ReadNamespacedDeploymentAsync("shop-jobs", "default");
+    }
 }
 
 public class FaultToleranceTests
