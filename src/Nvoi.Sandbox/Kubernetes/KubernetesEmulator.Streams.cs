@@ -9,7 +9,8 @@ public sealed partial class KubernetesEmulator
     /// <summary>
     /// A watch: one JSON event per line, chunked. Without a resourceVersion (or "0") it starts with an ADDED
     /// event per current object; with one, it replays every change after it. Ends at timeoutSeconds (on the
-    /// emulator's clock) or when the client goes away.
+    /// emulator's clock) or when the client goes away. A resourceVersion older than the kept history gets, as
+    /// from the real API server's watch cache, a 200 whose only event is an ERROR carrying a 410 Expired Status.
     /// </summary>
     private async Task WatchAsync(HttpContext ctx, Target t)
     {
@@ -21,21 +22,35 @@ public sealed partial class KubernetesEmulator
             && labels(e.Object) && fields(e.Object);
 
         long from;
+        long oldest;
         var pending = new List<(string Type, JsonObject Obj)>();
         lock (_lock)
         {
             var rv = q["resourceVersion"].ToString();
+            oldest = _store.OldestWatchable;
             if (rv is "" or "0")
             {
                 from = _store.ResourceVersion;
                 pending.AddRange(Matching(t, q).Select(o => ("ADDED", o)));
             }
-            else if (!long.TryParse(rv, out from) || from < _store.OldestWatchable)
+            else if (!long.TryParse(rv, out from))
                 from = -1;
         }
         if (from < 0)
         {
             await WriteStatus(ctx, 410, "Expired", $"too old resource version: {q["resourceVersion"]}");
+            return;
+        }
+        if (from < oldest)
+        {
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = "application/json";
+            var expired = new JsonObject
+            {
+                ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Failure",
+                ["message"] = $"too old resource version: {from} ({oldest})", ["reason"] = "Expired", ["code"] = 410,
+            };
+            await ctx.Response.WriteAsync(new JsonObject { ["type"] = "ERROR", ["object"] = expired }.ToJsonString(Json) + "\n", ctx.RequestAborted);
             return;
         }
 
