@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Nvoi.Sandbox.Kubernetes;
 
@@ -9,8 +11,9 @@ public sealed partial class KubernetesEmulator
     /// <summary>
     /// A watch: one JSON event per line, chunked. Without a resourceVersion (or "0") it starts with an ADDED
     /// event per current object; with one, it replays every change after it. Ends at timeoutSeconds (on the
-    /// emulator's clock) or when the client goes away. A resourceVersion older than the kept history gets, as
-    /// from the real API server's watch cache, a 200 whose only event is an ERROR carrying a 410 Expired Status.
+    /// emulator's clock), when the client goes away or when the emulator stops. A resourceVersion older than
+    /// the kept history gets, as from the real API server's watch cache, a 200 whose only event is an ERROR
+    /// carrying a 410 Expired Status.
     /// </summary>
     private async Task WatchAsync(HttpContext ctx, Target t)
     {
@@ -56,7 +59,9 @@ public sealed partial class KubernetesEmulator
 
         // The host is simulating a lost response (it will answer 500): a stream would never end, so stop here.
         if (ReferenceEquals(ctx.Response.Body, Stream.Null)) return;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        // A stopping server ends its watches (clients see the end of the stream) rather than wait for clients to go.
+        var stopping = ctx.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
         if (int.TryParse(q["timeoutSeconds"], out var timeout) && timeout > 0)
             _ = Task.Delay(TimeSpan.FromSeconds(timeout), _options.Time, cts.Token).ContinueWith(_ => { try { cts.Cancel(); } catch (ObjectDisposedException) { } }, TaskScheduler.Default);
 
