@@ -1,3 +1,4 @@
+using k8s;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -70,6 +71,54 @@ public class EmulatorProtocolTests
         Assert.False(end.IsCompleted);
         k.Time.Advance(TimeSpan.FromSeconds(30));
         Assert.Null(await end.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_watch_from_a_version_older_than_the_history_gets_an_Expired_error_event()
+    {
+        // A restarted API server keeps no history (as a fresh watch cache): versions before the restart are too old.
+        var dir = Directory.CreateTempSubdirectory("nvoi-kube-state");
+        try
+        {
+            string old;
+            await using (var first = await KubeSandbox.StartAsync(stateDirectory: dir.FullName))
+            {
+                using var http1 = new HttpClient { BaseAddress = first.Host.BaseUrl };
+                var created = JsonNode.Parse(await (await http1.PostAsync("/api/v1/namespaces/default/configmaps", Json(Cm))).Content.ReadAsStringAsync())!;
+                old = created["metadata"]!["resourceVersion"]!.ToString();
+                await http1.PatchAsync("/api/v1/namespaces/default/configmaps/c", Json("""{"data":{"k":"w"}}""", "application/merge-patch+json"));
+            }
+            await using var k = await KubeSandbox.StartAsync(stateDirectory: dir.FullName);
+            using var http = new HttpClient { BaseAddress = k.Host.BaseUrl };
+
+            // As the real server (its watch cache): 200, then a single ERROR event with a 410 Expired Status, then the end.
+            using var response = await http.GetAsync($"/api/v1/namespaces/default/configmaps?watch=1&resourceVersion={old}", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            var error = JsonNode.Parse((await reader.ReadLineAsync())!)!;
+            Assert.Equal("ERROR", error["type"]!.ToString());
+            Assert.Equal(("Status", "Expired", 410), (error["object"]!["kind"]!.ToString(), error["object"]!["reason"]!.ToString(), error["object"]!["code"]!.GetValue<int>()));
+            Assert.StartsWith($"too old resource version: {old} (", error["object"]!["message"]!.ToString());
+            Assert.Null(await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+
+            // The client library hands that event to onError as a KubernetesException and ends the enumeration.
+            var errors = new List<Exception>();
+            var events = 0;
+            await foreach (var _ in k.Client.CoreV1.WatchListNamespacedConfigMapAsync("default", resourceVersion: old, onError: errors.Add))
+                events++;
+            Assert.Equal(0, events);
+            Assert.Equal(410, Assert.IsType<KubernetesException>(Assert.Single(errors)).Status.Code);
+
+            // The object's current version is watchable: the watch stays open, waiting for changes.
+            var current = (await k.Client.CoreV1.ReadNamespacedConfigMapAsync("c", "default")).Metadata.ResourceVersion;
+            using var live = await http.GetAsync($"/api/v1/namespaces/default/configmaps?watch=1&resourceVersion={current}&timeoutSeconds=30", HttpCompletionOption.ResponseHeadersRead);
+            using var liveReader = new StreamReader(await live.Content.ReadAsStreamAsync());
+            var next = liveReader.ReadLineAsync();
+            Assert.False(next.IsCompleted);
+            await http.PatchAsync("/api/v1/namespaces/default/configmaps/c", Json("""{"data":{"k":"x"}}""", "application/merge-patch+json"));
+            Assert.Equal("MODIFIED", JsonNode.Parse((await next.WaitAsync(TimeSpan.FromSeconds(30)))!)!["type"]!.ToString());
+        }
+        finally { dir.Delete(recursive: true); }
     }
 
     [Fact]

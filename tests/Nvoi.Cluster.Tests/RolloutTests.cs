@@ -108,4 +108,157 @@ public class RolloutTests
         var jobs = await k.Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=shop-jobs");
         Assert.Equal("shop-master-1", jobs.Items.Single().Spec.NodeName);
     }
+
+    // ---- judging watch events ------------------------------------------------------------------------
+
+    private const string DeploymentRead = "GET /apis/apps/v1/namespaces/default/deployments/notes-web";
+
+    private static bool IsWatch(string request, string resource) => request.Contains($"/{resource}?") && request.Contains("watch=true");
+
+    private static bool IsPodList(string request) => request.StartsWith("GET /api/v1/namespaces/default/pods?") && !IsWatch(request, "pods");
+
+    /// <summary>Until the wait has <paramref name="count"/> watches open (the server answered them) since <paramref name="mark"/>.</summary>
+    private static Task Watching(KubeSandbox k, int mark, int count) =>
+        k.Requests.WhenAsync(mark, rs => rs.Count(r => r.Contains("watch=true")) >= count).WaitAsync(TimeSpan.FromSeconds(30));
+
+    [Fact]
+    public async Task A_wait_reads_once_then_judges_every_event_from_the_watches_alone()
+    {
+        await using var k = await KubeSandbox.StartAsync(new() { ["kubernetes.start_delay_seconds"] = "20" });
+        await k.Applier.ApplyAllAsync(ManifestBuilder.Build(Examples.Inputs(Examples.Sqlite())).Apps);
+        var (mark, answered) = (k.Requests.Count, k.Host.Requests);
+        var wait = k.Watcher.WaitForDeploymentAsync("notes-web", TimeSpan.FromSeconds(60));
+        await Watching(k, mark, 2);
+        Assert.False(wait.IsCompleted);
+
+        var before = (await k.Client.CoreV1.ListNamespacedPodAsync("default")).Metadata.ResourceVersion;
+        k.Time.Advance(TimeSpan.FromSeconds(20)); // both pods start: the pods and the deployment change, many times
+        await wait.WaitAsync(TimeSpan.FromSeconds(30));
+        var after = (await k.Client.CoreV1.ListNamespacedPodAsync("default")).Metadata.ResourceVersion;
+        Assert.True(long.Parse(after) - long.Parse(before) >= 5, $"{before} -> {after}");
+
+        // The read of the deployment, the list of its pods, a watch on each: nothing per event.
+        var requests = k.Requests.Since(mark).Take(4).ToList();
+        Assert.Equal(DeploymentRead, requests[0]);
+        Assert.Single(requests, r => IsWatch(r, "deployments") && r.Contains("fieldSelector=metadata.name%3Dnotes-web") && r.Contains("resourceVersion="));
+        Assert.Single(requests, r => IsPodList(r) && r.Contains("labelSelector=app%3Dnotes-web"));
+        Assert.Single(requests, r => IsWatch(r, "pods") && r.Contains("labelSelector=app%3Dnotes-web") && r.Contains("resourceVersion="));
+        Assert.Equal(4 + 2, k.Host.Requests - answered); // and the test's own two lists
+    }
+
+    [Fact]
+    public async Task A_job_is_read_and_its_pods_listed_at_once_and_its_completion_comes_from_the_watch()
+    {
+        await using var k = await KubeSandbox.StartAsync(new() { ["kubernetes.start_delay_seconds"] = "20" });
+        var m = ManifestBuilder.Build(Examples.Inputs(Examples.SinglePostgres()));
+        await k.Applier.ApplyAllAsync(m.Secrets);
+        var job = m.PreRunJobs.Single().Metadata.Name;
+        await k.Applier.ApplyAsync(m.PreRunJobs.Single());
+        var mark = k.Requests.Count;
+        var wait = k.Watcher.WaitForJobAsync(job, TimeSpan.FromSeconds(60));
+        await Watching(k, mark, 2);
+        Assert.False(wait.IsCompleted);
+        k.Time.Advance(TimeSpan.FromSeconds(20));
+        await wait.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var requests = k.Requests.Since(mark);
+        Assert.Equal(4, requests.Count);
+        Assert.Single(requests, r => r == $"GET /apis/batch/v1/namespaces/default/jobs/{job}");
+        Assert.Single(requests, r => IsPodList(r) && r.Contains($"labelSelector=job-name%3D{job}"));
+        Assert.Single(requests, r => IsWatch(r, "jobs"));
+        Assert.Single(requests, r => IsWatch(r, "pods"));
+    }
+
+    [Fact]
+    public async Task A_crash_loop_seen_in_a_pod_event_fails_the_wait_with_the_report()
+    {
+        await using var k = await KubeSandbox.StartAsync(new() { ["kubernetes.crashloop_images"] = BadImage, ["kubernetes.start_delay_seconds"] = "20" });
+        await k.Applier.ApplyAllAsync(ManifestBuilder.Build(Examples.Inputs(Examples.Sqlite()) with { Image = BadImage }).Apps);
+        var mark = k.Requests.Count;
+        var wait = k.Watcher.WaitForDeploymentAsync("notes-web", Timeout);
+        await Watching(k, mark, 2); // the pods are still being created: nothing is stuck yet
+        Assert.False(wait.IsCompleted);
+
+        k.Time.Advance(TimeSpan.FromSeconds(20));
+        var e = await Assert.ThrowsAsync<RolloutFailedException>(() => wait.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.StartsWith("deployment notes-web failed: pod notes-web-", e.Message);
+        Assert.EndsWith("CrashLoopBackOff (3 restarts)", e.Message);
+        Assert.NotEmpty(e.Report.Pods);
+        Assert.All(e.Report.Pods, p => Assert.Equal(("Running", "CrashLoopBackOff", 3), (p.Phase, p.Reason, p.Restarts)));
+        var requests = k.Requests.Since(mark);
+        Assert.Single(requests, r => r == DeploymentRead);
+        Assert.Equal(2, requests.Count(r => r.Contains("watch=true")));
+    }
+
+    [Fact]
+    public async Task When_the_server_ends_the_watches_the_wait_reads_again_and_watches_on()
+    {
+        await using var k = await KubeSandbox.StartAsync(new() { ["kubernetes.start_delay_seconds"] = "400" });
+        await k.Applier.ApplyAllAsync(ManifestBuilder.Build(Examples.Inputs(Examples.Sqlite())).Apps);
+        var mark = k.Requests.Count;
+        var wait = k.Watcher.WaitForDeploymentAsync("notes-web", TimeSpan.FromMinutes(15));
+        await Watching(k, mark, 2);
+
+        k.Time.Advance(TimeSpan.FromSeconds(300)); // the watches' timeoutSeconds: the server closes both
+        await Watching(k, mark, 4);
+        Assert.False(wait.IsCompleted);
+        k.Time.Advance(TimeSpan.FromSeconds(100));
+        await wait.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var requests = k.Requests.Since(mark);
+        Assert.Equal(8, requests.Count);
+        Assert.Equal(2, requests.Count(r => r == DeploymentRead));
+        Assert.Equal(2, requests.Count(IsPodList));
+        Assert.Equal(2, requests.Count(r => IsWatch(r, "deployments")));
+        Assert.Equal(2, requests.Count(r => IsWatch(r, "pods")));
+    }
+
+    [Fact]
+    public async Task A_watch_from_a_version_the_server_no_longer_keeps_is_replaced_by_one_from_now()
+    {
+        var dir = Directory.CreateTempSubdirectory("nvoi-kube-state");
+        var settings = new Dictionary<string, string> { ["kubernetes.start_delay_seconds"] = "100" };
+        try
+        {
+            await using (var before = await KubeSandbox.StartAsync(settings, dir.FullName))
+            {
+                await before.Applier.ApplyAllAsync(ManifestBuilder.Build(Examples.Inputs(Examples.Sqlite())).Apps);
+                await before.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "later" } }, "default");
+            }
+            // A restarted API server keeps no history: the deployment's resourceVersion (older than the config map's) is too old to watch from.
+            await using var k = await KubeSandbox.StartAsync(settings, dir.FullName);
+            var old = (await k.Client.AppsV1.ReadNamespacedDeploymentAsync("notes-web", "default")).Metadata.ResourceVersion;
+            var mark = k.Requests.Count;
+            var wait = k.Watcher.WaitForDeploymentAsync("notes-web", TimeSpan.FromMinutes(15));
+            await k.Requests.WhenAsync(mark, rs =>
+            {
+                var reread = rs.Select((r, i) => (r, i)).Where(x => x.r == DeploymentRead).Skip(1).Select(x => x.i + 1).FirstOrDefault();
+                return reread > 0 && rs.Skip(reread).Any(r => IsWatch(r, "deployments")) && rs.Skip(reread).Any(r => IsWatch(r, "pods"));
+            }).WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.False(wait.IsCompleted);
+
+            k.Time.Advance(TimeSpan.FromSeconds(100)); // before the watches' timeoutSeconds
+            await wait.WaitAsync(TimeSpan.FromSeconds(30));
+            var requests = k.Requests.Since(mark);
+            Assert.Equal(2, requests.Count(r => r == DeploymentRead));
+            var watches = requests.Where(r => IsWatch(r, "deployments")).ToList();
+            Assert.Equal(2, watches.Count);
+            Assert.Contains($"resourceVersion={old}&", watches[0]);
+            Assert.DoesNotContain("resourceVersion=", watches[1]);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
+    public async Task A_workload_deleted_during_the_wait_ends_it_as_missing()
+    {
+        await using var k = await KubeSandbox.StartAsync(new() { ["kubernetes.start_delay_seconds"] = "600" });
+        await k.Applier.ApplyAllAsync(ManifestBuilder.Build(Examples.Inputs(Examples.Sqlite())).Apps);
+        var mark = k.Requests.Count;
+        var wait = k.Watcher.WaitForDeploymentAsync("notes-web", Timeout);
+        await Watching(k, mark, 2);
+        await k.Client.AppsV1.DeleteNamespacedDeploymentAsync("notes-web", "default");
+        var e = await Assert.ThrowsAsync<NvoiException>(() => wait.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("deployment notes-web does not exist", e.Message);
+    }
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Nvoi.Sandbox.Kubernetes;
 
@@ -9,7 +11,9 @@ public sealed partial class KubernetesEmulator
     /// <summary>
     /// A watch: one JSON event per line, chunked. Without a resourceVersion (or "0") it starts with an ADDED
     /// event per current object; with one, it replays every change after it. Ends at timeoutSeconds (on the
-    /// emulator's clock) or when the client goes away.
+    /// emulator's clock), when the client goes away or when the emulator stops. A resourceVersion older than
+    /// the kept history gets, as from the real API server's watch cache, a 200 whose only event is an ERROR
+    /// carrying a 410 Expired Status.
     /// </summary>
     private async Task WatchAsync(HttpContext ctx, Target t)
     {
@@ -21,16 +25,18 @@ public sealed partial class KubernetesEmulator
             && labels(e.Object) && fields(e.Object);
 
         long from;
+        long oldest;
         var pending = new List<(string Type, JsonObject Obj)>();
         lock (_lock)
         {
             var rv = q["resourceVersion"].ToString();
+            oldest = _store.OldestWatchable;
             if (rv is "" or "0")
             {
                 from = _store.ResourceVersion;
                 pending.AddRange(Matching(t, q).Select(o => ("ADDED", o)));
             }
-            else if (!long.TryParse(rv, out from) || from < _store.OldestWatchable)
+            else if (!long.TryParse(rv, out from))
                 from = -1;
         }
         if (from < 0)
@@ -38,10 +44,24 @@ public sealed partial class KubernetesEmulator
             await WriteStatus(ctx, 410, "Expired", $"too old resource version: {q["resourceVersion"]}");
             return;
         }
+        if (from < oldest)
+        {
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = "application/json";
+            var expired = new JsonObject
+            {
+                ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Failure",
+                ["message"] = $"too old resource version: {from} ({oldest})", ["reason"] = "Expired", ["code"] = 410,
+            };
+            await ctx.Response.WriteAsync(new JsonObject { ["type"] = "ERROR", ["object"] = expired }.ToJsonString(Json) + "\n", ctx.RequestAborted);
+            return;
+        }
 
         // The host is simulating a lost response (it will answer 500): a stream would never end, so stop here.
         if (ReferenceEquals(ctx.Response.Body, Stream.Null)) return;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        // A stopping server ends its watches (clients see the end of the stream) rather than wait for clients to go.
+        var stopping = ctx.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping);
         if (int.TryParse(q["timeoutSeconds"], out var timeout) && timeout > 0)
             _ = Task.Delay(TimeSpan.FromSeconds(timeout), _options.Time, cts.Token).ContinueWith(_ => { try { cts.Cancel(); } catch (ObjectDisposedException) { } }, TaskScheduler.Default);
 
