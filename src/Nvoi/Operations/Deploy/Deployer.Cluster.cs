@@ -41,11 +41,12 @@ public sealed partial class Deployer
             {
                 await _steps.RunAsync($"k3s:{master.Name}", "k3s", $"{master.Name} (server)", async () =>
                 {
-                    if (await ServerSetup.IsK3sActiveAsync(masterHost, ct)) return "active";
-                    await ServerSetup.InstallK3sServerAsync(masterHost, new K3sServer(PrivateIp(master), master.Name, K3s.Version)
+                    // The script itself does nothing on a server where k3s is active.
+                    var installed = await ServerSetup.InstallK3sServerAsync(masterHost, new K3sServer(PrivateIp(master), master.Name, K3s.Version)
                     {
                         NodeLabel = NodeLabel(_desired.Master.Group),
                     }, ct);
+                    if (!installed) return "active";
                     registeredLabelled[master.Name] = true;
                     return "installed";
                 });
@@ -59,11 +60,12 @@ public sealed partial class Deployer
                     {
                         var server = servers[w.Name];
                         var host = _world.Host(server);
-                        if (await ServerSetup.IsK3sAgentActiveAsync(host, ct)) return "active";
-                        await ServerSetup.JoinK3sAgentAsync(host, new K3sAgent(PrivateIp(master), token, PrivateIp(server), server.Name, K3s.Version)
+                        // Joining checks first that the agent is not active already (then the token is not sent).
+                        var joined = await ServerSetup.JoinK3sAgentAsync(host, new K3sAgent(PrivateIp(master), token, PrivateIp(server), server.Name, K3s.Version)
                         {
                             NodeLabel = NodeLabel(w.Group),
                         }, ct);
+                        if (!joined) return "active";
                         registeredLabelled[w.Name] = true;
                         return "joined";
                     }));
