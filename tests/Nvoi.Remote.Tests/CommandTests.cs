@@ -134,6 +134,21 @@ public class CommandTests(SshdFixture fixture) : IClassFixture<SshdFixture>, IAs
     }
 
     [Fact]
+    public async Task An_empty_upload_completes_and_leaves_an_empty_file()
+    {
+        var dir = (await _host.RunAsync(["mktemp", "-d"])).Stdout.Trim();
+        try
+        {
+            await _host.UploadAsync(new MemoryStream(), dir + "/empty").WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal("0\n", (await _host.RunAsync(["sh", "-c", "wc -c < \"$1\"", "sh", dir + "/empty"])).Stdout.TrimStart());
+        }
+        finally
+        {
+            await _host.RunAsync(["rm", "-rf", dir]);
+        }
+    }
+
+    [Fact]
     public async Task Upload_and_download_round_trip()
     {
         var dir = (await _host.RunAsync(["mktemp", "-d"])).Stdout.Trim();

@@ -55,7 +55,9 @@ public sealed partial class SshRemoteHost
 
     private async Task<RemoteResult> CompleteAsync(SshCommand cmd, Task execution, Stream? stdin, RemoteCommand command, CancellationToken ct)
     {
-        var pump = Dedicated(() => PumpStdin(command.Stdin, stdin, execution));
+        // The pump tells how its source ended before it sends EOF (the command may end on that EOF).
+        var sourceEnded = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Dedicated(() => PumpStdin(command.Stdin, stdin, execution, sourceEnded));
         // stdout and stderr are read on two threads; the callback is never entered twice at once.
         var gate = new object();
         Action<OutputLine>? onLine = command.OnLine is { } callback ? line => { lock (gate) { callback(line); } } : null;
@@ -78,7 +80,9 @@ public sealed partial class SshRemoteHost
             throw new RemoteConnectionException(Server, $"the connection failed while {command.Argv[0]} was running", ex);
         }
         await Task.WhenAll(outReader, errReader).ConfigureAwait(false);
-        var sourceError = await pump.ConfigureAwait(false);
+        // A command that ended without reading all its input is done, as with ssh: a pump still waiting on
+        // its source (a pipe that stays open) is left behind; a source that failed first is reported.
+        var sourceError = sourceEnded.Task.IsCompleted ? await sourceEnded.Task.ConfigureAwait(false) : null;
         if (sourceError is not null)
         {
             throw new IOException($"Reading the input for {command.Argv[0]} on server {Server} failed.", sourceError);
@@ -88,10 +92,13 @@ public sealed partial class SshRemoteHost
         return new RemoteResult(exit, stdout.ToString(), stderr.ToString());
     }
 
-    // Copies the source into the channel, then sends EOF. Returns an error of the *source* only;
-    // write errors mean the command ended without reading everything, which is its business.
-    private static Exception? PumpStdin(Stream? source, Stream? channel, Task execution)
+    // Copies the source into the channel, then sends EOF. Returns an error of the *source* only, and
+    // reports it through <paramref name="ended"/> before the EOF; write errors mean the command ended
+    // without reading everything, which is its business.
+    private static Exception? PumpStdin(Stream? source, Stream? channel, Task execution, TaskCompletionSource<Exception?> ended)
     {
+        Exception? error = null;
+        var wroteAny = false;
         try
         {
             if (source is null || channel is null)
@@ -108,7 +115,7 @@ public sealed partial class SshRemoteHost
                 }
                 catch (Exception ex)
                 {
-                    return ex;
+                    return error = ex;
                 }
                 if (read == 0)
                 {
@@ -117,6 +124,7 @@ public sealed partial class SshRemoteHost
                 try
                 {
                     channel.Write(buffer, 0, read);
+                    wroteAny = true;
                 }
                 catch (Exception)
                 {
@@ -127,9 +135,11 @@ public sealed partial class SshRemoteHost
         }
         finally
         {
+            ended.TrySetResult(error);
             try
             {
-                channel?.Dispose(); // EOF
+                // EOF, also after an empty input; with no input at all the channel just closes with the command.
+                if (channel is not null) ChannelEof.Close(channel, forceEof: source is not null && !wroteAny, execution);
             }
             catch (Exception)
             {
