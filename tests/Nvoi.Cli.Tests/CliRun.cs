@@ -26,6 +26,7 @@ public sealed class CliRun : IDisposable
             Out = stdout,
             Err = stderr,
             In = new StringReader(stdin),
+            OpenInput = () => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(stdin)),
             InIsTerminal = false,
             OutIsTerminal = false,
             GetEnvironmentVariable = name => Env.GetValueOrDefault(name),

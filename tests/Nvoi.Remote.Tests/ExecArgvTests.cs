@@ -37,6 +37,79 @@ public class ExecArgvTests(SshdFixture fixture) : IClassFixture<SshdFixture>
     }
 
     [Fact]
+    public async Task Exec_forwards_its_input_byte_for_byte()
+    {
+        await using var sessions = new RemoteSessions(fixture.Server.Options());
+        var host = sessions.Get(fixture.Server.Endpoint());
+        var input = new byte[] { 0, 1, 2, 255, (byte)'\n', (byte)'$', (byte)'(' }.Concat(Enumerable.Range(0, 70_000).Select(i => (byte)(i % 251))).ToArray();
+        var result = await RemoteExec.RunOnHostAsync(host, ["sh", "-c", "od -An -tx1 -v | tr -d ' \n'"], null, default, new MemoryStream(input));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(Convert.ToHexStringLower(input), result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_command_that_does_not_read_its_input_ends_although_the_input_never_does()
+    {
+        // As with ssh: `nvoi exec -- uptime` under a pipe that stays open still returns.
+        await using var sessions = new RemoteSessions(fixture.Server.Options());
+        var host = sessions.Get(fixture.Server.Endpoint());
+        using var never = new EndlessInput();
+        var result = await RemoteExec.RunOnHostAsync(host, ["echo", "done"], null, default, never).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal((0, "done\n"), (result.ExitCode, result.Stdout));
+    }
+
+    [Fact]
+    public async Task An_input_that_fails_is_reported_even_when_the_command_ends_on_its_eof()
+    {
+        await using var sessions = new RemoteSessions(fixture.Server.Options());
+        var host = sessions.Get(fixture.Server.Endpoint());
+        var ex = await Assert.ThrowsAsync<IOException>(() => RemoteExec.RunOnHostAsync(host, ["cat"], null, default, new BrokenInput()).WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.StartsWith("Reading the input for cat on server test failed.", ex.Message);
+        Assert.Equal("the pipe broke", ex.InnerException!.Message);
+    }
+
+    [Fact]
+    public async Task A_command_reading_an_empty_input_ends()
+    {
+        // SSH.NET sends EOF only after a write; without it `cat` would wait for the connection to close.
+        await using var sessions = new RemoteSessions(fixture.Server.Options());
+        var host = sessions.Get(fixture.Server.Endpoint());
+        var result = await RemoteExec.RunOnHostAsync(host, ["sh", "-c", "cat; echo end"], null, default, new MemoryStream())
+            .WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal((0, "end\n"), (result.ExitCode, result.Stdout));
+    }
+
+    /// <summary>A pipe whose writer never writes nor closes: a read blocks until the stream is disposed.</summary>
+    private sealed class EndlessInput : Stream
+    {
+        private readonly ManualResetEventSlim _closed = new();
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            _closed.Wait();
+            return 0;
+        }
+        protected override void Dispose(bool disposing)
+        {
+            _closed.Set();
+            base.Dispose(disposing);
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class BrokenInput : MemoryStream
+    {
+        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("the pipe broke");
+    }
+
+    [Fact]
     public async Task The_remote_exit_code_is_returned()
     {
         await using var sessions = new RemoteSessions(fixture.Server.Options());

@@ -9,6 +9,8 @@ public sealed record CliHost
     public required TextWriter Out { get; init; }
     public required TextWriter Err { get; init; }
     public required TextReader In { get; init; }
+    /// <summary>Standard input as bytes (exec forwards it to the remote command when it is not a terminal); null: none.</summary>
+    public Func<Stream>? OpenInput { get; init; }
     public bool InIsTerminal { get; init; }
     public bool OutIsTerminal { get; init; }
     public required Func<string, string?> GetEnvironmentVariable { get; init; }
@@ -20,6 +22,7 @@ public sealed record CliHost
         Out = Console.Out,
         Err = Console.Error,
         In = Console.In,
+        OpenInput = Console.OpenStandardInput,
         InIsTerminal = !Console.IsInputRedirected,
         OutIsTerminal = !Console.IsOutputRedirected,
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,

@@ -38,17 +38,25 @@ public sealed class RemoteExec(DeployConfig config, IWorld world)
         throw new NvoiException($"unknown server '{name}'; use main or one of: {string.Join(", ", _desired.Servers.Select(s => s.Name[(_desired.Names.App.Length + 1)..]))}");
     }
 
-    /// <summary>Runs <paramref name="argv"/> on <paramref name="server"/>, streaming its lines; returns the remote exit code.</summary>
-    public async Task<ExecResult> RunAsync(ServerInfo server, IReadOnlyList<string> argv, Action<OutputLine>? onLine, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="argv"/> on <paramref name="server"/>, streaming its lines, with <paramref name="stdin"/>
+    /// as its standard input (none when null); returns the remote exit code.
+    /// </summary>
+    public async Task<ExecResult> RunAsync(ServerInfo server, IReadOnlyList<string> argv, Action<OutputLine>? onLine, CancellationToken ct,
+        Stream? stdin = null)
     {
         if (argv.Count == 0) throw new NvoiException("no command given: put it after --, e.g. nvoi exec -- uptime");
-        var result = await RunOnHostAsync(world.Host(server), argv, onLine, ct);
+        var result = await RunOnHostAsync(world.Host(server), argv, onLine, ct, stdin);
         return new ExecResult(server.Name, result.ExitCode);
     }
 
-    /// <summary>The one path every exec takes to a host: the argv as given, each argument quoted once by the host.</summary>
-    public static Task<RemoteResult> RunOnHostAsync(IRemoteHost host, IReadOnlyList<string> argv, Action<OutputLine>? onLine, CancellationToken ct) =>
-        host.RunAsync(argv, stdin: null, onLine, ct);
+    /// <summary>
+    /// The one path every exec takes to a host: the argv as given, each argument quoted once by the host.
+    /// The command ends when it ends, whether or not it read all of <paramref name="stdin"/> (as with ssh).
+    /// </summary>
+    public static Task<RemoteResult> RunOnHostAsync(IRemoteHost host, IReadOnlyList<string> argv, Action<OutputLine>? onLine, CancellationToken ct,
+        Stream? stdin = null) =>
+        host.RunAsync(argv, stdin, onLine, ct);
 
     /// <summary>
     /// Runs <paramref name="argv"/> on every server of the deployment that exists, in parallel;

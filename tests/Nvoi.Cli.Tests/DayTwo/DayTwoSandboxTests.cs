@@ -15,6 +15,14 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
         Project.Run.RunAsync(["exec", .. options, "-c", "deploy.yml", "--sandbox", "--", .. argv]);
 
     [Fact]
+    public async Task Exec_streams_piped_input_to_the_command()
+    {
+        var result = await Project.Run.RunWithInputAsync("line one\nline two\n", "exec", "-c", "deploy.yml", "--sandbox", "--", "cat");
+        Assert.True(result.ExitCode == 0, result.Err);
+        Assert.Equal("line one\nline two\n", result.Out.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
     public async Task Unlock_without_a_lock_says_so_and_with_one_shows_the_holder_and_removes_it()
     {
         var none = await Project.NvoiAsync("unlock");
