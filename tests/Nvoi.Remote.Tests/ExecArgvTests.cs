@@ -79,6 +79,16 @@ public class ExecArgvTests(SshdFixture fixture) : IClassFixture<SshdFixture>
         Assert.Equal((0, "end\n"), (result.ExitCode, result.Stdout));
     }
 
+    [Fact]
+    public async Task An_empty_input_given_as_Stream_Null_ends_a_reading_command()
+    {
+        // What exec gives a command from a terminal or with --all.
+        await using var sessions = new RemoteSessions(fixture.Server.Options());
+        var host = sessions.Get(fixture.Server.Endpoint());
+        var result = await RemoteExec.RunOnHostAsync(host, ["cat"], null, default, Stream.Null).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal((0, ""), (result.ExitCode, result.Stdout));
+    }
+
     /// <summary>A pipe whose writer never writes nor closes: a read blocks until the stream is disposed.</summary>
     private sealed class EndlessInput : Stream
     {

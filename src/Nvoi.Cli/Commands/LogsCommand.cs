@@ -134,8 +134,9 @@ internal sealed class ExecCommand : Command
             }
             var server = await exec.FindServerAsync(name, ct);
             if (interactive) return await InteractiveAsync(session, server, argv, ct);
-            // Piped or redirected input reaches the command (`nvoi exec -- sh -c 'cat > f' < f`); a terminal's does not.
-            await using var stdin = !host.InIsTerminal && host.OpenInput is { } open ? open() : null;
+            // Piped or redirected input reaches the command (`nvoi exec -- sh -c 'cat > f' < f`); from a terminal
+            // the command reads an empty input, as with `ssh -n`.
+            await using var stdin = !host.InIsTerminal && host.OpenInput is { } open ? open() : Stream.Null;
             var result = await exec.RunAsync(server, argv, line =>
             {
                 lock (gate) (line.IsStderr ? host.Err : host.Out).WriteLine(line.Text);

@@ -59,7 +59,7 @@ public sealed class RemoteExec(DeployConfig config, IWorld world)
         host.RunAsync(argv, stdin, onLine, ct);
 
     /// <summary>
-    /// Runs <paramref name="argv"/> on every server of the deployment that exists, in parallel;
+    /// Runs <paramref name="argv"/> on every server of the deployment that exists, in parallel, each with an empty input;
     /// <paramref name="onLine"/> receives each line with its server. A server that cannot be reached counts as failed (exit 255).
     /// </summary>
     public async Task<IReadOnlyList<ExecResult>> RunOnAllAsync(IReadOnlyList<string> argv, Action<string, OutputLine> onLine, CancellationToken ct)
@@ -72,7 +72,7 @@ public sealed class RemoteExec(DeployConfig config, IWorld world)
         {
             try
             {
-                return await RunAsync(s, argv, line => onLine(s.Name, line), ct);
+                return await RunAsync(s, argv, line => onLine(s.Name, line), ct, Stream.Null); // an empty input, as ssh -n
             }
             catch (NvoiException e)
             {
