@@ -99,6 +99,7 @@ public sealed partial class SshRemoteHost
     {
         Exception? error = null;
         var wroteAny = false;
+        var writeFailed = false;
         try
         {
             if (source is null || channel is null)
@@ -128,6 +129,7 @@ public sealed partial class SshRemoteHost
                 }
                 catch (Exception)
                 {
+                    writeFailed = true; // the channel is closing: the command has ended
                     break;
                 }
             }
@@ -139,7 +141,7 @@ public sealed partial class SshRemoteHost
             try
             {
                 // EOF, also after an empty input; with no input at all the channel just closes with the command.
-                if (channel is not null) ChannelEof.Close(channel, forceEof: source is not null && !wroteAny, execution);
+                if (channel is not null) ChannelEof.Close(channel, forceEof: source is not null && !wroteAny && !writeFailed, execution);
             }
             catch (Exception)
             {
