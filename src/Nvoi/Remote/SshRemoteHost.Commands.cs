@@ -92,10 +92,10 @@ public sealed partial class SshRemoteHost
         return new RemoteResult(exit, stdout.ToString(), stderr.ToString());
     }
 
-    // Copies the source into the channel, then sends EOF. Returns an error of the *source* only, and
-    // reports it through <paramref name="ended"/> before the EOF; write errors mean the command ended
-    // without reading everything, which is its business.
-    private static Exception? PumpStdin(Stream? source, Stream? channel, Task execution, TaskCompletionSource<Exception?> ended)
+    // Copies the source into the channel, then sends EOF. Reports an error of the *source* only, through
+    // <paramref name="ended"/> and before the EOF; write errors mean the command ended without reading
+    // everything, which is its business.
+    private static void PumpStdin(Stream? source, Stream? channel, Task execution, TaskCompletionSource<Exception?> ended)
     {
         Exception? error = null;
         var wroteAny = false;
@@ -104,7 +104,7 @@ public sealed partial class SshRemoteHost
         {
             if (source is null || channel is null)
             {
-                return null;
+                return;
             }
             var buffer = new byte[32 * 1024];
             while (!execution.IsCompleted)
@@ -116,7 +116,8 @@ public sealed partial class SshRemoteHost
                 }
                 catch (Exception ex)
                 {
-                    return error = ex;
+                    error = ex;
+                    return;
                 }
                 if (read == 0)
                 {
@@ -133,7 +134,6 @@ public sealed partial class SshRemoteHost
                     break;
                 }
             }
-            return null;
         }
         finally
         {
@@ -239,8 +239,5 @@ public sealed partial class SshRemoteHost
 
     // SSH.NET's streams block; give each its own thread instead of starving the pool.
     private static Task Dedicated(Action work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private static Task<T> Dedicated<T>(Func<T> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }
