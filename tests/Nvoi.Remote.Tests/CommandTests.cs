@@ -62,8 +62,7 @@ public class CommandTests(SshdFixture fixture) : IClassFixture<SshdFixture>, IAs
         Assert.Equal("sh on server test exited with 4: nope", ex.Message);
         Assert.Equal("ok\n", (await _host.RunCheckedAsync(["echo", "ok"])).Stdout);
 
-        var script = new MemoryStream(Encoding.UTF8.GetBytes("set -eu\nprintf '%s|' \"$@\"\necho \"$#\"\n"));
-        var result = await _host.RunScriptAsync(script, ["a b", "$x", "it's"]);
+        var result = await _host.RunScriptAsync("set -eu\nprintf '%s|' \"$@\"\necho \"$#\"\n", ["a b", "$x", "it's"]);
         Assert.Equal("a b|$x|it's|3\n", result.Stdout);
     }
 

@@ -15,19 +15,13 @@ public sealed partial class SimulatedHost
             argv.RemoveAt(0);
             if (argv[0] == "-n") argv.RemoveAt(0);
         }
-        if (argv is ["sh", "-s", "--", ..] || argv is ["sh", "-s"])
+        // A host script, as RemoteHostExtensions.ScriptArgv runs it: sh -c SCRIPT NAME ARGS...
+        if (argv is ["sh", "-c", var script, _, ..] && HostScripts.NameOf(script) is { } name)
         {
-            var script = "";
-            if (command.Stdin is not null)
-            {
-                using var reader = new StreamReader(command.Stdin, leaveOpen: true);
-                script = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-            }
-            var args = argv.Count > 2 ? argv.Skip(3).ToArray() : [];
-            var name = HostScripts.NameOf(script);
-            if (BeforeScript is { } before && name is not null) await before(name, args, cancellationToken).ConfigureAwait(false);
+            var args = argv.Skip(4).ToArray();
+            if (BeforeScript is { } before) await before(name, args, cancellationToken).ConfigureAwait(false);
             var exit = await RunScriptAsync(name, args, o, cancellationToken).ConfigureAwait(false);
-            if (exit == 0 && AfterScript is { } after && name is not null) await after(name, cancellationToken).ConfigureAwait(false);
+            if (exit == 0 && AfterScript is { } after) await after(name, cancellationToken).ConfigureAwait(false);
             return exit;
         }
         var stdinBytes = Array.Empty<byte>();

@@ -30,6 +30,12 @@ public sealed class DbBranches
     private readonly IRemoteHost _host;
     private readonly TimeProvider _time;
 
+    /// <summary>
+    /// How long a dump or restore may run without a word: they stream between the database and a file on
+    /// the server and print only when done, so a large database needs time; a hang still ends.
+    /// </summary>
+    public static readonly TimeSpan ScriptIdleTimeout = TimeSpan.FromHours(2);
+
     /// <param name="target">The database (see <see cref="DatabaseTarget.From"/>).</param>
     /// <param name="host">A session on <see cref="DatabaseTarget.Server"/>.</param>
     /// <param name="time">For the default id and created_at.</param>
@@ -153,8 +159,9 @@ public sealed class DbBranches
 
     private async Task<RemoteResult> RunScriptAsync(string script, string step, IReadOnlyList<string> args, CancellationToken ct)
     {
-        await using var stream = HostScripts.Open(script);
-        var result = await _host.RunAsync(["sudo", "sh", "-s", "--", .. args], stream, cancellationToken: ct).ConfigureAwait(false);
+        string[] argv = ["sudo", .. RemoteHostExtensions.ScriptArgv(HostScripts.Text(script), args)];
+        var command = new RemoteCommand(argv) { Label = step, IdleTimeout = ScriptIdleTimeout };
+        var result = await _host.RunAsync(command, ct).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             var last = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";

@@ -5,12 +5,14 @@ namespace Nvoi.Hosts;
 
 public static partial class ServerSetup
 {
+    // Runs an embedded script; it may go idleTimeout without output (null: the session's default) before
+    // it is stopped as stalled.
     private static async Task<RemoteResult> RunScriptAsync(IRemoteHost host, string script, string step,
-        IReadOnlyList<string> arguments, Action<OutputLine>? onLine, CancellationToken cancellationToken)
+        IReadOnlyList<string> arguments, Action<OutputLine>? onLine, CancellationToken cancellationToken, TimeSpan? idleTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(host);
-        await using var stream = HostScripts.Open(script);
-        var result = await host.RunScriptAsync(stream, arguments, onLine, cancellationToken).ConfigureAwait(false);
+        var result = await host.RunScriptAsync(HostScripts.Text(script), arguments, onLine, cancellationToken, idleTimeout)
+            .ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw new HostSetupException(host.Server, step, result.ExitCode, LastLine(result.Stderr));

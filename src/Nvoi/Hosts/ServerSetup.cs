@@ -6,19 +6,26 @@ namespace Nvoi.Hosts;
 
 /// <summary>
 /// Host work deploy needs, as typed calls. Longer steps run the embedded <see cref="HostScripts"/>
-/// with <c>sh -s -- ARGS</c> (script on stdin, inputs as positional arguments); short ones are argv
-/// commands. Every method is safe to call again.
+/// with <c>sh -c SCRIPT NAME ARGS</c> (the script one argument, inputs as positional arguments, no input
+/// read); short ones are argv commands. Each script has a deadline: silent longer than its own waits
+/// allow, it is stopped (<see cref="RemoteStalledException"/>). Every method is safe to call again.
 /// </summary>
 public static partial class ServerSetup
 {
     /// <summary>How long <see cref="MountVolumeAsync"/> waits for the device to appear.</summary>
     public static readonly TimeSpan DeviceWait = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long <see cref="WaitForCloudInitAsync"/> may wait without a word (cloud-init itself is silent).</summary>
+    public static readonly TimeSpan CloudInitWait = TimeSpan.FromMinutes(20);
+
+    /// <summary>Beyond a script's own wait, the time its other work (a download, formatting) may stay silent.</summary>
+    public static readonly TimeSpan ScriptSlack = TimeSpan.FromMinutes(5);
+
     /// <summary>Waits until cloud-init has finished ("done", also when degraded); absent cloud-init counts as done.</summary>
     public static async Task WaitForCloudInitAsync(IRemoteHost host, CancellationToken cancellationToken = default,
         Action<OutputLine>? onLine = null)
     {
-        await RunScriptAsync(host, HostScripts.CloudInitWait, "wait for cloud-init", [], onLine, cancellationToken)
+        await RunScriptAsync(host, HostScripts.CloudInitWait, "wait for cloud-init", [], onLine, cancellationToken, CloudInitWait)
             .ConfigureAwait(false);
     }
 
@@ -33,7 +40,7 @@ public static partial class ServerSetup
         RequireAbsolutePath(devicePath, nameof(devicePath));
         RequireAbsolutePath(mountPath, nameof(mountPath));
         var result = await RunScriptAsync(host, HostScripts.MountVolume, "mount volume " + devicePath,
-            [devicePath, mountPath, Seconds(DeviceWait)], null, cancellationToken).ConfigureAwait(false);
+            [devicePath, mountPath, Seconds(DeviceWait)], null, cancellationToken, DeviceWait + ScriptSlack).ConfigureAwait(false);
         var formatted = Value(result.Stdout, "formatted: ") == "yes";
         var mounted = Value(result.Stdout, "mounted: ")?.Split(' ');
         if (mounted is not { Length: 3 })
@@ -64,7 +71,7 @@ public static partial class ServerSetup
         RequireWord(server.Version, nameof(server.Version));
         string[] args = [server.PrivateIp, server.NodeName, server.Version, Seconds(server.ReadyTimeout)];
         var result = await RunScriptAsync(host, HostScripts.K3sServer, "install k3s server",
-            [.. args, .. LabelArgument(server.NodeLabel)], onLine, cancellationToken)
+            [.. args, .. LabelArgument(server.NodeLabel)], onLine, cancellationToken, server.ReadyTimeout + ScriptSlack)
             .ConfigureAwait(false);
         return Lines(result.Stdout).Contains("k3s: installed");
     }
@@ -103,7 +110,7 @@ public static partial class ServerSetup
         }
         string[] args = [agent.ServerPrivateIp, tokenFile, agent.PrivateIp, agent.NodeName, agent.Version, Seconds(agent.ReadyTimeout)];
         var result = await RunScriptAsync(worker, HostScripts.K3sAgent, "join k3s agent",
-            [.. args, .. LabelArgument(agent.NodeLabel)], onLine, cancellationToken).ConfigureAwait(false);
+            [.. args, .. LabelArgument(agent.NodeLabel)], onLine, cancellationToken, agent.ReadyTimeout + ScriptSlack).ConfigureAwait(false);
         return Lines(result.Stdout).Contains("k3s-agent: joined");
     }
 

@@ -12,7 +12,7 @@ public interface IRemoteHost : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="argv"/> on the host and waits for it to end. The exit code is returned,
     /// not thrown (use <see cref="RemoteResult.EnsureSuccess"/>). <paramref name="stdin"/> is
-    /// streamed (never buffered whole) and closed with EOF; without it the command reads EOF.
+    /// streamed (never buffered whole) and its end reaches the command; without it the command reads EOF.
     /// <paramref name="onLine"/> receives stdout and stderr line by line while the command runs
     /// (on a background thread, one call at a time).
     /// </summary>
@@ -42,16 +42,33 @@ public interface IRemoteHost : IAsyncDisposable
     Task<IPortForward> ForwardLocalPortAsync(string remoteHost, int remotePort, CancellationToken cancellationToken = default);
 }
 
-/// <summary>A command to run: argv plus optional stdin, stdout sink and line callback.</summary>
+/// <summary>A command to run: argv plus optional stdin, stdout sink, line callback and deadline.</summary>
 /// <param name="Argv">Program and arguments; each is quoted on its own.</param>
-/// <param name="Stdin">Streamed to the command, then EOF.</param>
+/// <param name="Stdin">Streamed to the command, which then sees the end of its input; without it the command reads /dev/null.</param>
 /// <param name="Stdout">If set, raw stdout bytes go here instead of into the result.</param>
 /// <param name="OnLine">Called for every complete output line (stdout unless redirected, and stderr).</param>
 public sealed record RemoteCommand(
     IReadOnlyList<string> Argv,
     Stream? Stdin = null,
     Stream? Stdout = null,
-    Action<OutputLine>? OnLine = null);
+    Action<OutputLine>? OnLine = null)
+{
+    /// <summary>What the command is, in words, for errors (default: the program name).</summary>
+    public string? Label { get; init; }
+
+    /// <summary>
+    /// How long the command may go without progress (output received, input taken) before it is killed and
+    /// fails with <see cref="RemoteStalledException"/>; null takes the session's default,
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits as long as it runs.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>
+    /// The command reads the framed input itself (<see cref="FramedInput.Reader"/>), so it is not wrapped in
+    /// <see cref="FramedInput.PipeWrapper"/>.
+    /// </summary>
+    internal bool InputFramedByCommand { get; init; }
+}
 
 /// <summary>One line of command output, without its line ending.</summary>
 public readonly record struct OutputLine(bool IsStderr, string Text);

@@ -90,3 +90,24 @@ public sealed class RemoteTimeoutException : NvoiException
     /// <summary>The server's name.</summary>
     public string Server { get; }
 }
+
+/// <summary>A remote command made no progress (no output, no input taken) for its deadline and was killed.</summary>
+public sealed class RemoteStalledException : NvoiException
+{
+    /// <summary>Creates the error for <paramref name="server"/>.</summary>
+    public RemoteStalledException(string server, string command, TimeSpan limit, string waitingFor)
+        : base($"Server {server}: {command} made no progress for {Describe(limit)} and was stopped; it was waiting for {waitingFor}")
+    {
+        Server = server;
+        Command = command;
+    }
+
+    /// <summary>The server's name.</summary>
+    public string Server { get; }
+
+    /// <summary>The command (its label).</summary>
+    public string Command { get; }
+
+    private static string Describe(TimeSpan limit) =>
+        limit.TotalSeconds < 120 ? $"{limit.TotalSeconds:0}s" : $"{limit.TotalMinutes:0.#} min";
+}

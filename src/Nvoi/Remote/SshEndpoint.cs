@@ -30,6 +30,15 @@ public sealed class SshSessionOptions
     /// </summary>
     public int MaxConcurrentCommands { get; init; } = 8;
 
+    /// <summary>
+    /// How long a command may go without progress (output, input taken) unless it sets its own
+    /// <see cref="RemoteCommand.IdleTimeout"/>; then it is killed and fails naming what it waited for.
+    /// </summary>
+    public TimeSpan CommandIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The clock of those deadlines.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>SSH keep-alive interval; infinite turns it off.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -9,18 +9,22 @@ public sealed partial class SshRemoteHost
     public async Task<RemoteResult> RunAsync(RemoteCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var text = ShellQuote.Join(command.Argv);
+        // Nothing waits for the channel's EOF: input travels in frames the remote side ends by itself
+        // (FramedInput), and a command without input reads /dev/null, as with ssh -n.
+        var text = command.Stdin is null
+            ? ShellQuote.Join(command.Argv) + " </dev/null"
+            : ShellQuote.Join(command.InputFramedByCommand ? command.Argv : FramedInput.Wrap(command.Argv));
         await _channels.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var (cmd, execution, stdin) = await OnChannelAsync(client =>
+            var (client, cmd, execution, stdin) = await OnChannelAsync(client =>
             {
                 var c = client.CreateCommand(text);
                 try
                 {
                     // Opens the channel and sends the exec request synchronously.
                     var running = c.ExecuteAsync(cancellationToken);
-                    return (c, running, InputOf(c));
+                    return (client, c, running, command.Stdin is null ? null : InputOf(c));
                 }
                 catch
                 {
@@ -30,7 +34,7 @@ public sealed partial class SshRemoteHost
             }, cancellationToken).ConfigureAwait(false);
             using (cmd)
             {
-                return await CompleteAsync(cmd, execution, stdin, command, cancellationToken).ConfigureAwait(false);
+                return await CompleteAsync(client, cmd, execution, stdin, command, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -41,6 +45,8 @@ public sealed partial class SshRemoteHost
 
     // The command's stdin, or null when it has already finished and its channel closed: a quick
     // command on a near server can end before this line runs, and SSH.NET then refuses the stream.
+    // The stream is never disposed here: SshCommand disposes it after its channel, so no EOF is sent
+    // to a channel that may be closing.
     private static Stream? InputOf(SshCommand cmd)
     {
         try
@@ -53,20 +59,37 @@ public sealed partial class SshRemoteHost
         }
     }
 
-    private async Task<RemoteResult> CompleteAsync(SshCommand cmd, Task execution, Stream? stdin, RemoteCommand command, CancellationToken ct)
+    private async Task<RemoteResult> CompleteAsync(SshClient client, SshCommand cmd, Task execution, Stream? stdin,
+        RemoteCommand command, CancellationToken ct)
     {
-        // The pump tells how its source ended before it sends EOF (the command may end on that EOF).
+        var time = _options.Time;
+        var lastActivity = time.GetTimestamp();
+        void Activity() => Interlocked.Exchange(ref lastActivity, time.GetTimestamp());
+        var input = new InputProgress(Activity);
         var sourceEnded = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _ = Dedicated(() => PumpStdin(command.Stdin, stdin, execution, sourceEnded));
+        if (command.Stdin is { } source && stdin is not null)
+        {
+            _ = Dedicated(() => PumpStdin(source, stdin, input, sourceEnded));
+        }
         // stdout and stderr are read on two threads; the callback is never entered twice at once.
         var gate = new object();
         Action<OutputLine>? onLine = command.OnLine is { } callback ? line => { lock (gate) { callback(line); } } : null;
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var outReader = command.Stdout is { } sink
-            ? Dedicated(() => StopOnError(cmd, () => Copy(cmd.OutputStream, sink)))
-            : Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.OutputStream, stdout, false, onLine)));
-        var errReader = Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.ExtendedOutputStream, stderr, true, onLine)));
+            ? Dedicated(() => StopOnError(cmd, () => Copy(cmd.OutputStream, sink, Activity)))
+            : Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.OutputStream, stdout, false, onLine, Activity)));
+        var errReader = Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.ExtendedOutputStream, stderr, true, onLine, Activity)));
+        var idleLimit = command.IdleTimeout ?? _options.CommandIdleTimeout;
+        using (var stalled = new IdleWatch(time, idleLimit, () => Interlocked.Read(ref lastActivity)))
+        {
+            var finished = await Task.WhenAny(execution, stalled.Expired).ConfigureAwait(false);
+            if (finished != execution)
+            {
+                await StopStalledAsync(client, cmd, execution).ConfigureAwait(false);
+                throw new RemoteStalledException(Server, command.Label ?? command.Argv[0], idleLimit, input.Describe());
+            }
+        }
         try
         {
             await execution.ConfigureAwait(false);
@@ -77,7 +100,7 @@ public sealed partial class SshRemoteHost
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new RemoteConnectionException(Server, $"the connection failed while {command.Argv[0]} was running", ex);
+            throw new RemoteConnectionException(Server, $"the connection failed while {command.Label ?? command.Argv[0]} was running", ex);
         }
         await Task.WhenAll(outReader, errReader).ConfigureAwait(false);
         // A command that ended without reading all its input is done, as with ssh: a pump still waiting on
@@ -85,68 +108,61 @@ public sealed partial class SshRemoteHost
         var sourceError = sourceEnded.Task.IsCompleted ? await sourceEnded.Task.ConfigureAwait(false) : null;
         if (sourceError is not null)
         {
-            throw new IOException($"Reading the input for {command.Argv[0]} on server {Server} failed.", sourceError);
+            throw new IOException($"Reading the input for {command.Label ?? command.Argv[0]} on server {Server} failed.", sourceError);
         }
         ct.ThrowIfCancellationRequested();
         var exit = cmd.ExitStatus ?? (cmd.ExitSignal is { } signal ? 128 + SignalNumber(signal) : 255);
-        return new RemoteResult(exit, stdout.ToString(), stderr.ToString());
+        var errors = stderr.ToString();
+        if (command.Stdin is not null && exit != 0 && errors.Contains(FramedInput.TruncatedMarker, StringComparison.Ordinal))
+        {
+            throw new IOException($"The input of {command.Label ?? command.Argv[0]} on server {Server} did not arrive whole; the command was stopped.");
+        }
+        return new RemoteResult(exit, stdout.ToString(), errors);
     }
 
-    // Copies the source into the channel, then sends EOF. Reports an error of the *source* only, through
-    // <paramref name="ended"/> and before the EOF; write errors mean the command ended without reading
-    // everything, which is its business.
-    private static void PumpStdin(Stream? source, Stream? channel, Task execution, TaskCompletionSource<Exception?> ended)
+    // A command that made no progress is killed; when the server does not even answer that, the
+    // connection is dropped (the next command reconnects) rather than trusted again.
+    private async Task StopStalledAsync(SshClient client, SshCommand cmd, Task execution)
+    {
+        var stopped = await Task.Run(() =>
+        {
+            try
+            {
+                cmd.CancelAsync(forceKill: true);
+                return true;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }).ConfigureAwait(false);
+        if (!stopped || !execution.IsCompleted || (cmd.ExitSignal is null && cmd.ExitStatus is null))
+        {
+            Drop(client);
+        }
+    }
+
+    // Copies the source into the channel as frames (FramedInput). Reports an error of the *source* only,
+    // through <paramref name="ended"/>; write errors mean the command ended without reading everything,
+    // which is its business.
+    private static void PumpStdin(Stream source, Stream channel, InputProgress progress, TaskCompletionSource<Exception?> ended)
     {
         Exception? error = null;
-        var wroteAny = false;
-        var writeFailed = false;
         try
         {
-            if (source is null || channel is null)
-            {
-                return;
-            }
-            var buffer = new byte[32 * 1024];
-            while (!execution.IsCompleted)
-            {
-                int read;
-                try
-                {
-                    read = source.Read(buffer, 0, buffer.Length);
-                }
-                catch (Exception ex)
-                {
-                    error = ex;
-                    return;
-                }
-                if (read == 0)
-                {
-                    break;
-                }
-                try
-                {
-                    channel.Write(buffer, 0, read);
-                    wroteAny = true;
-                }
-                catch (Exception)
-                {
-                    writeFailed = true; // the channel is closing: the command has ended
-                    break;
-                }
-            }
+            FramedInput.Copy(source, channel, progress);
+        }
+        catch (SourceReadException ex)
+        {
+            error = ex.InnerException;
+        }
+        catch (Exception)
+        {
+            // The channel is closing: the command has ended.
         }
         finally
         {
             ended.TrySetResult(error);
-            try
-            {
-                // EOF, also after an empty input; with no input at all the channel just closes with the command.
-                if (channel is not null) ChannelEof.Close(channel, forceEof: source is not null && !wroteAny && !writeFailed, execution);
-            }
-            catch (Exception)
-            {
-                // The channel is already closed.
-            }
         }
     }
 
@@ -171,18 +187,19 @@ public sealed partial class SshRemoteHost
         }
     }
 
-    private static void Copy(Stream from, Stream to)
+    private static void Copy(Stream from, Stream to, Action activity)
     {
         var buffer = new byte[64 * 1024];
         int read;
         while ((read = from.Read(buffer, 0, buffer.Length)) > 0)
         {
+            activity();
             to.Write(buffer, 0, read);
         }
         to.Flush();
     }
 
-    private static void ReadLines(Stream from, StringBuilder all, bool isStderr, Action<OutputLine>? onLine)
+    private static void ReadLines(Stream from, StringBuilder all, bool isStderr, Action<OutputLine>? onLine, Action activity)
     {
         var decoder = Utf8.GetDecoder();
         var bytes = new byte[16 * 1024];
@@ -191,6 +208,7 @@ public sealed partial class SshRemoteHost
         int read;
         while ((read = from.Read(bytes, 0, bytes.Length)) > 0)
         {
+            activity();
             var n = decoder.GetChars(bytes, 0, read, chars, 0, flush: false);
             all.Append(chars, 0, n);
             if (onLine is not null)

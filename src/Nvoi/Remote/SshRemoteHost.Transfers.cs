@@ -6,14 +6,17 @@ namespace Nvoi.Remote;
 public sealed partial class SshRemoteHost
 {
     /// <inheritdoc/>
-    /// <remarks>Uses <c>cat</c> over an exec channel on the shared connection (no second SFTP connection).
-    /// The file is written to a temporary name next to the target and renamed, so readers never see half a file.</remarks>
+    /// <remarks>Streams the content in frames (<see cref="FramedInput"/>) over an exec channel on the shared
+    /// connection (no second SFTP connection). The file is written 0600 to a temporary name next to the
+    /// target, its size and SHA-256 are checked against what was sent, and only then is it renamed, so
+    /// readers never see half a file and a damaged transfer replaces nothing.</remarks>
     public async Task UploadAsync(Stream content, string remotePath, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentException.ThrowIfNullOrEmpty(remotePath);
-        string[] argv = ["sh", "-c", "umask 077 && cat > \"$1.nvoi-upload\" && mv -f \"$1.nvoi-upload\" \"$1\"", "sh", remotePath];
-        var result = await RunAsync(new RemoteCommand(argv, Stdin: content), cancellationToken).ConfigureAwait(false);
+        string[] argv = ["sh", "-c", FramedInput.UploadScript, "nvoi-upload", remotePath];
+        var upload = new RemoteCommand(argv, Stdin: content) { Label = "upload to " + remotePath, InputFramedByCommand = true };
+        var result = await RunAsync(upload, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw new RemoteCommandException(Server, $"upload to {remotePath}", result.ExitCode, result.Stderr);
@@ -25,8 +28,8 @@ public sealed partial class SshRemoteHost
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentException.ThrowIfNullOrEmpty(remotePath);
-        var result = await RunAsync(new RemoteCommand(["cat", "--", remotePath], Stdout: destination), cancellationToken)
-            .ConfigureAwait(false);
+        var download = new RemoteCommand(["cat", "--", remotePath], Stdout: destination) { Label = "download of " + remotePath };
+        var result = await RunAsync(download, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw new RemoteCommandException(Server, $"download of {remotePath}", result.ExitCode, result.Stderr);

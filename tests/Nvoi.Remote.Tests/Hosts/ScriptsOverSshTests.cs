@@ -38,8 +38,7 @@ public class ScriptsOverSshTests(SshdFixture fixture) : IClassFixture<SshdFixtur
     [Fact]
     public async Task Mount_fails_with_exit_3_when_the_device_never_appears()
     {
-        await using var script = HostScripts.Open(HostScripts.MountVolume);
-        var result = await _host.RunScriptAsync(script, ["/dev/nvoi-no-such-device", Path.Combine(_dir.FullName, "m"), "0"]);
+        var result = await _host.RunScriptAsync(HostScripts.Text(HostScripts.MountVolume), ["/dev/nvoi-no-such-device", Path.Combine(_dir.FullName, "m"), "0"]);
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("device /dev/nvoi-no-such-device did not appear within 0s\n", result.Stderr);
         Assert.False(Directory.Exists(Path.Combine(_dir.FullName, "m")));

@@ -8,8 +8,9 @@ public class ServerSetupArgvTests
     private static void AssertScript(RecordingHost host, int call, string script, params string[] args)
     {
         var (argv, stdin) = host.Calls[call];
-        Assert.Equal(["sh", "-s", "--", .. args], argv);
-        Assert.Equal(script, HostScripts.NameOf(stdin!));
+        Assert.Equal(["sh", "-c", HostScripts.Text(script), "nvoi-" + script, .. args], argv);
+        Assert.Null(stdin); // nothing waits for the end of an input
+        Assert.Equal(script, HostScripts.NameOf(argv[2]));
     }
 
     [Fact]

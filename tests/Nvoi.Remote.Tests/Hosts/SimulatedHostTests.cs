@@ -134,7 +134,7 @@ public sealed class SimulatedHostTests : IDisposable
         var unknown = await host.RunAsync(["docker", "ps"], onLine: lines.Add);
         Assert.Equal(new RemoteResult(127, "", "sandbox: docker: not simulated\n"), unknown);
         Assert.Equal([new OutputLine(true, "sandbox: docker: not simulated")], lines);
-        var script = await host.RunAsync(["sh", "-s", "--", "x"], new MemoryStream(Encoding.UTF8.GetBytes("#!/bin/sh\necho hi\n")));
+        var script = await host.RunAsync(["sh", "-c", "#!/bin/sh\necho hi\n", "nvoi-script", "x"]);
         Assert.Equal(127, script.ExitCode);
     }
 
