@@ -53,12 +53,15 @@ public sealed class SshdServer : IAsyncDisposable
 
     public SshEndpoint Endpoint(string server = "test") => new(server, Address, Port);
 
-    public SshSessionOptions Options(IHostKeyStore? store = null, int maxConcurrent = 8) => new()
+    public SshSessionOptions Options(IHostKeyStore? store = null, int maxConcurrent = 8, TimeProvider? time = null,
+        TimeSpan? commandIdleTimeout = null) => new()
     {
         User = User,
         PrivateKey = ClientPrivateKey,
         HostKeys = store ?? new InMemoryHostKeyStore(),
         MaxConcurrentCommands = maxConcurrent,
+        Time = time ?? TimeProvider.System,
+        CommandIdleTimeout = commandIdleTimeout ?? TimeSpan.FromMinutes(10),
     };
 
     /// <summary>The user to log in as: NVOI_TEST_SSH_USER, else the current user.</summary>

@@ -52,11 +52,12 @@ public sealed class RemoteExec(DeployConfig config, IWorld world)
 
     /// <summary>
     /// The one path every exec takes to a host: the argv as given, each argument quoted once by the host.
-    /// The command ends when it ends, whether or not it read all of <paramref name="stdin"/> (as with ssh).
+    /// The command ends when it ends, whether or not it read all of <paramref name="stdin"/> (as with ssh), and
+    /// it has no idle deadline: a user's command may rightly be silent for long (`tail -f`); Ctrl-C stops it.
     /// </summary>
     public static Task<RemoteResult> RunOnHostAsync(IRemoteHost host, IReadOnlyList<string> argv, Action<OutputLine>? onLine, CancellationToken ct,
         Stream? stdin = null) =>
-        host.RunAsync(argv, stdin, onLine, ct);
+        host.RunAsync(new RemoteCommand(argv, stdin, null, onLine) { IdleTimeout = Timeout.InfiniteTimeSpan }, ct);
 
     /// <summary>
     /// Runs <paramref name="argv"/> on every server of the deployment that exists, in parallel, each with an empty input;

@@ -15,7 +15,10 @@ namespace Nvoi.Remote;
 /// </list>
 /// The remote reader is a POSIX shell function: <c>read</c> takes the header byte by byte and
 /// <c>head -c N</c> copies the data (GNU head reads no further than N bytes).
-/// A command without input reads <c>/dev/null</c>.
+/// A command without input reads <c>/dev/null</c>. Either way the remote side watches the channel and
+/// kills the command's process group when the channel closes before the command ended, so a command
+/// the client gave up on (a stall, a dropped connection) does not run on unseen: OpenSSH refuses signal
+/// requests without privilege separation, so the channel is the one way to stop a command everywhere.
 /// </summary>
 public static class FramedInput
 {
@@ -48,13 +51,30 @@ public static class FramedInput
     /// <summary>
     /// The wrapper that feeds a command (its argv follows as <c>$@</c>) the framed input through a pipe.
     /// The reader first sends its own pid, so the command's side can stop it once the command ends (a
-    /// command need not read all its input, as with ssh); after the end frame the reader closes the pipe
-    /// and drains the channel until then, so that pid stays its own. A truncated or aborted input stops
+    /// command need not read all its input, as with ssh). After the end frame the reader closes the pipe
+    /// and keeps reading the channel: should the channel close while the command runs (the client gave
+    /// up on it, the connection dropped), the whole command is killed. A truncated or aborted input stops
     /// the whole process group, the command included, before it could take part of its input for all of it.
     /// </summary>
     public const string PipeWrapper = Reader +
-        "{ sh -c 'echo \"$PPID\"'; nvoi_in; [ $? -ne 1 ] || kill -s TERM 0; exec cat >/dev/null; } |\n" +
+        "{ sh -c 'echo \"$PPID\"'; nvoi_in; [ $? -ne 1 ] || kill -s TERM 0\n" +
+        "  exec sh -c 'cat; kill -s KILL 0' >/dev/null 2>&1; } |\n" +
         "{ IFS= read -r nvoi_r; \"$@\"; nvoi_rc=$?; kill \"$nvoi_r\" 2>/dev/null; exit \"$nvoi_rc\"; }\n";
+
+    /// <summary>
+    /// The wrapper of a command without input (its argv follows as <c>$@</c>): the command reads /dev/null,
+    /// and a watcher reads the channel, killing the whole command should the channel close first (the
+    /// client gave up on it, the connection dropped). The watcher holds no output, so it never keeps the
+    /// channel open.
+    /// </summary>
+    public const string NoInputWrapper =
+        "exec 3<&0\n" +
+        "{ cat; kill -s KILL 0; } <&3 >/dev/null 2>&1 &\n" +
+        "nvoi_w=$!\n" +
+        "\"$@\" </dev/null 3<&-\n" +
+        "nvoi_rc=$?\n" +
+        "kill \"$nvoi_w\" 2>/dev/null\n" +
+        "exit \"$nvoi_rc\"\n";
 
     /// <summary>The frame that aborts an input whose local source failed.</summary>
     public const string AbortFrame = "x\n";
@@ -77,6 +97,9 @@ public static class FramedInput
 
     /// <summary>The command line for <paramref name="argv"/> reading framed input through <see cref="PipeWrapper"/>.</summary>
     public static IReadOnlyList<string> Wrap(IReadOnlyList<string> argv) => ["sh", "-c", PipeWrapper, "nvoi-stdin", .. argv];
+
+    /// <summary>The command line for <paramref name="argv"/> without input, through <see cref="NoInputWrapper"/>.</summary>
+    public static IReadOnlyList<string> WrapWithoutInput(IReadOnlyList<string> argv) => ["sh", "-c", NoInputWrapper, "nvoi-run", .. argv];
 
     /// <summary>The header of a data frame of <paramref name="length"/> bytes.</summary>
     public static string DataHeader(int length) =>

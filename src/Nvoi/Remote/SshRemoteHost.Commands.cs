@@ -10,11 +10,11 @@ public sealed partial class SshRemoteHost
     {
         ArgumentNullException.ThrowIfNull(command);
         // Nothing waits for the channel's EOF: input travels in frames the remote side ends by itself
-        // (FramedInput), and a command without input reads /dev/null, as with ssh -n.
-        var text = command.Stdin is null
-            ? ShellQuote.Join(command.Argv) + " </dev/null"
-            : ShellQuote.Join(command.InputFramedByCommand ? command.Argv : FramedInput.Wrap(command.Argv));
-        await _channels.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // (FramedInput), and a command without input reads /dev/null, as with ssh -n. Either way the
+        // command is killed on the server when its channel closes first.
+        var text = ShellQuote.Join(command.Stdin is null ? FramedInput.WrapWithoutInput(command.Argv)
+            : command.InputFramedByCommand ? command.Argv : FramedInput.Wrap(command.Argv));
+        await _commandSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var (client, cmd, execution, stdin) = await OnChannelAsync(client =>
@@ -39,7 +39,7 @@ public sealed partial class SshRemoteHost
         }
         finally
         {
-            _channels.Release();
+            _commandSlots.Release();
         }
     }
 
@@ -66,30 +66,37 @@ public sealed partial class SshRemoteHost
         var lastActivity = time.GetTimestamp();
         void Activity() => Interlocked.Exchange(ref lastActivity, time.GetTimestamp());
         var input = new InputProgress(Activity);
-        var sourceEnded = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (command.Stdin is { } source && stdin is not null)
-        {
-            _ = Dedicated(() => PumpStdin(source, stdin, input, sourceEnded));
-        }
-        // stdout and stderr are read on two threads; the callback is never entered twice at once.
-        var gate = new object();
-        Action<OutputLine>? onLine = command.OnLine is { } callback ? line => { lock (gate) { callback(line); } } : null;
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var outReader = command.Stdout is { } sink
-            ? Dedicated(() => StopOnError(cmd, () => Copy(cmd.OutputStream, sink, Activity)))
-            : Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.OutputStream, stdout, false, onLine, Activity)));
-        var errReader = Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.ExtendedOutputStream, stderr, true, onLine, Activity)));
         var idleLimit = command.IdleTimeout ?? _options.CommandIdleTimeout;
+        // The watch is armed before anything can make progress, so every activity counts against it.
         using (var stalled = new IdleWatch(time, idleLimit, () => Interlocked.Read(ref lastActivity)))
         {
+            var sourceEnded = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (command.Stdin is { } source && stdin is not null)
+            {
+                _ = Dedicated(() => PumpStdin(source, stdin, input, sourceEnded));
+            }
+            // stdout and stderr are read on two threads; the callback is never entered twice at once.
+            var gate = new object();
+            Action<OutputLine>? onLine = command.OnLine is { } callback ? line => { lock (gate) { callback(line); } } : null;
+            var stdout = new StringBuilder();
+            var stderr = new StringBuilder();
+            var outReader = command.Stdout is { } sink
+                ? Dedicated(() => StopOnError(cmd, () => Copy(cmd.OutputStream, sink, Activity)))
+                : Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.OutputStream, stdout, false, onLine, Activity)));
+            var errReader = Dedicated(() => StopOnError(cmd, () => ReadLines(cmd.ExtendedOutputStream, stderr, true, onLine, Activity)));
             var finished = await Task.WhenAny(execution, stalled.Expired).ConfigureAwait(false);
             if (finished != execution)
             {
                 await StopStalledAsync(client, cmd, execution).ConfigureAwait(false);
                 throw new RemoteStalledException(Server, command.Label ?? command.Argv[0], idleLimit, input.Describe());
             }
+            return await FinishAsync(cmd, execution, command, outReader, errReader, sourceEnded.Task, stdout, stderr, ct).ConfigureAwait(false);
         }
+    }
+
+    private async Task<RemoteResult> FinishAsync(SshCommand cmd, Task execution, RemoteCommand command, Task outReader, Task errReader,
+        Task<Exception?> sourceEnded, StringBuilder stdout, StringBuilder stderr, CancellationToken ct)
+    {
         try
         {
             await execution.ConfigureAwait(false);
@@ -105,7 +112,7 @@ public sealed partial class SshRemoteHost
         await Task.WhenAll(outReader, errReader).ConfigureAwait(false);
         // A command that ended without reading all its input is done, as with ssh: a pump still waiting on
         // its source (a pipe that stays open) is left behind; a source that failed first is reported.
-        var sourceError = sourceEnded.Task.IsCompleted ? await sourceEnded.Task.ConfigureAwait(false) : null;
+        var sourceError = sourceEnded.IsCompleted ? await sourceEnded.ConfigureAwait(false) : null;
         if (sourceError is not null)
         {
             throw new IOException($"Reading the input for {command.Label ?? command.Argv[0]} on server {Server} failed.", sourceError);
@@ -113,7 +120,8 @@ public sealed partial class SshRemoteHost
         ct.ThrowIfCancellationRequested();
         var exit = cmd.ExitStatus ?? (cmd.ExitSignal is { } signal ? 128 + SignalNumber(signal) : 255);
         var errors = stderr.ToString();
-        if (command.Stdin is not null && exit != 0 && errors.Contains(FramedInput.TruncatedMarker, StringComparison.Ordinal))
+        // The wrapper's reader stopped the command (TERM to its process group) on a truncated input.
+        if (command.Stdin is not null && exit == 128 + 15 && errors.Contains(FramedInput.TruncatedMarker, StringComparison.Ordinal))
         {
             throw new IOException($"The input of {command.Label ?? command.Argv[0]} on server {Server} did not arrive whole; the command was stopped.");
         }

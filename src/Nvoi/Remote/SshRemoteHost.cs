@@ -16,7 +16,7 @@ public sealed partial class SshRemoteHost : IRemoteHost
     private readonly SshSessionOptions _options;
     private readonly IPrivateKeySource _key;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private readonly SemaphoreSlim _channels;
+    private readonly SemaphoreSlim _commandSlots;
     private SshClient? _client;
     private int _connects;
     private bool _disposed;
@@ -28,7 +28,7 @@ public sealed partial class SshRemoteHost : IRemoteHost
         _endpoint = endpoint;
         _options = options;
         _key = key;
-        _channels = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentCommands));
+        _commandSlots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentCommands));
     }
 
     /// <inheritdoc/>
