@@ -24,8 +24,6 @@ public static class DeployPlanner
             else
                 Add(PlanActionKind.None, "server", server.Name, "exists");
         }
-        foreach (var surplus in live.SurplusServers)
-            Add(PlanActionKind.Delete, "server", surplus.Name, "beyond its group's count");
 
         foreach (var volume in desired.Volumes)
         {
@@ -69,6 +67,13 @@ public static class DeployPlanner
         {
             actions.Add(cluster.Image);
             actions.AddRange(cluster.Objects);
+        }
+
+        // Scale down, after the rollout: drained, out of the cluster, then deleted.
+        foreach (var surplus in live.SurplusServers.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            Add(PlanActionKind.Delete, "k3s node", surplus.Name, "beyond its group's count: drained (its pods move to the other servers) and removed from the cluster");
+            Add(PlanActionKind.Delete, "server", surplus.Name, "beyond its group's count (the group's volumes stay on its first server)");
         }
         return new Plan(actions);
     }

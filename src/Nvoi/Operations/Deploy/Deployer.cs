@@ -108,6 +108,7 @@ public sealed partial class Deployer
         // Independent from the servers: Cloudflare tunnels and the image build start at once.
         var tunnels = EnsureTunnelsAsync(ct);
         var build = PrepareImageAsync(ct);
+        var surplus = SurplusServersAsync(ct);
         if (_options.Sequential) await Task.WhenAll(tunnels, build);
 
         var network = await EnsureNetworkAsync(ct);
@@ -125,7 +126,9 @@ public sealed partial class Deployer
             await using (cluster)
             {
                 await volumes;
-                await ApplyWorkloadsAsync(cluster, masterHost, await workloads!, ct);
+                var ready = await workloads!;
+                await ApplyWorkloadsAsync(cluster, masterHost, ready, ct);
+                await ScaleDownAsync(cluster, await surplus, ready.Manifests, ct);
                 // Both only read or tidy once the rollout is done.
                 var verify = VerifyAsync(ct);
                 if (_options.Sequential) await verify;

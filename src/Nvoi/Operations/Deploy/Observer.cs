@@ -38,6 +38,6 @@ public sealed class Observer(IWorld world)
     }
 
     /// <summary>A server named like a member of a configured group, but past the group's count.</summary>
-    private static bool IsSurplus(DesiredState desired, string name) =>
+    internal static bool IsSurplus(DesiredState desired, string name) =>
         desired.GroupMember(name) is { } member && member.Index > desired.Config.Application.Servers[member.Group].CountValue;
 }

@@ -1,0 +1,43 @@
+using k8s.Models;
+using Nvoi.Cloud;
+using Nvoi.Cluster;
+
+namespace Nvoi.Operations.Deploy;
+
+public sealed partial class Deployer
+{
+    /// <summary>The servers past their group's count, as this run's plan found them (listed now without a plan).</summary>
+    private async Task<IReadOnlyList<ServerInfo>> SurplusServersAsync(CancellationToken ct) =>
+        _live is { } live
+            ? live.SurplusServers
+            : (await _world.Cloud.ListServersAsync(ct)).Where(s => Observer.IsSurplus(_desired, s.Name)).ToList();
+
+    /// <summary>
+    /// Scale down, once the app rolled out on the servers that stay: each surplus server is drained (its pods
+    /// start on the others), removed from the cluster, then deleted. Its group's volumes live on server 1 and stay.
+    /// </summary>
+    private Task ScaleDownAsync(ClusterAccess cluster, IReadOnlyList<ServerInfo> surplus, ClusterManifests manifests, CancellationToken ct)
+    {
+        if (surplus.Count == 0) return Task.CompletedTask;
+        return _steps.RunAsync("scale-down", null, $"Remove surplus servers ({surplus.Count})", async () =>
+        {
+            var drainer = new NodeDrainer(cluster.Client, _world.Time, _options.RolloutTimeout);
+            var moved = await AllAsync(surplus, s => _steps.RunAsync($"remove:{s.Name}", "scale-down", s.Name, async () =>
+            {
+                var pods = await drainer.RemoveAsync(s.Name, ct);
+                // Found again before the delete: a run killed after it finds nothing to delete.
+                if (await _world.Cloud.FindServerAsync(s.Name, ct) is { } found) await _world.Cloud.DeleteServerAsync(found, ct);
+                await _world.ForgetServerAsync(s.Name, ct);
+                var detail = pods is null ? "not in the cluster; server deleted" : $"drained ({pods} pods moved), removed from the cluster; server deleted";
+                return new Progress.StepOutcome<int>(pods ?? 0, detail);
+            }));
+            if (moved.Sum() > 0)
+            {
+                // The pods that moved run again before the URLs are checked.
+                var watcher = new RolloutWatcher(cluster.Client, _world.Time);
+                await Task.WhenAll(manifests.All.OfType<V1Deployment>().Select(d => watcher.WaitForDeploymentAsync(d.Metadata.Name, _options.RolloutTimeout, ct)));
+            }
+            return $"{surplus.Count} deleted";
+        });
+    }
+}
