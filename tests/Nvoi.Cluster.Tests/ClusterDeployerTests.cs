@@ -34,7 +34,7 @@ public class ClusterDeployerTests
         Assert.Equal(NewImage, web.Spec.Template.Spec.Containers.Single().Image);
         var pods = await k.Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=shop-web");
         Assert.All(pods.Items, p => Assert.Equal(NewImage, p.Spec.Containers.Single().Image));
-        var job = await k.Client.BatchV1.ReadNamespacedJobAsync("shop-web-pre-run-20260102080000", "default");
+        var job = await k.Client.BatchV1.ReadNamespacedJobAsync(second.PreRunJobs.Single().Metadata.Name, "default");
         Assert.Equal(1, job.Status.Succeeded);
     }
 

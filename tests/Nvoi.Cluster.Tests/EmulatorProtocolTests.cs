@@ -186,7 +186,7 @@ public class EmulatorValidationTests
 public class EmulatorImmutabilityTests
 {
     [Fact]
-    public async Task A_jobs_template_cannot_change_so_a_changed_pre_run_command_needs_a_new_image_tag()
+    public async Task A_jobs_template_cannot_change_so_a_changed_pre_run_command_makes_a_new_job()
     {
         await using var k = await KubeSandbox.StartAsync();
         var app = Examples.SinglePostgres();
@@ -194,14 +194,17 @@ public class EmulatorImmutabilityTests
         await k.Applier.ApplyAsync(job);
         await k.Applier.ApplyAsync(job); // the same Job again is fine
 
-        app.App["web"].PreRunCommand = "bin/rails db:prepare";
-        var changed = Nvoi.Cluster.ManifestBuilder.Build(Examples.Inputs(app)).PreRunJobs.Single();
-        Assert.Equal(job.Metadata.Name, changed.Metadata.Name);
-        var e = await Assert.ThrowsAsync<NvoiException>(() => k.Applier.ApplyAsync(changed));
+        // The emulator refuses a changed template under the same name, as the API server does.
+        var edited = Nvoi.Cluster.ManifestBuilder.Build(Examples.Inputs(app)).PreRunJobs.Single();
+        edited.Spec.Template.Spec.Containers[0].Command = ["sh", "-c", "bin/rails db:prepare"];
+        var e = await Assert.ThrowsAsync<NvoiException>(() => k.Applier.ApplyAsync(edited));
         Assert.StartsWith($"applying job {job.Metadata.Name} failed: Job.batch \"{job.Metadata.Name}\" is invalid: spec.template: Invalid value:", e.Message);
         Assert.EndsWith("field is immutable", e.Message);
 
-        var next = Nvoi.Cluster.ManifestBuilder.Build(Examples.Inputs(app) with { Image = "localhost:30500/nvoi-shop:20260101130000" }).PreRunJobs.Single();
-        await k.Applier.ApplyAsync(next);
+        // So nvoi names the Job after its spec: the same image with another command is another Job.
+        app.App["web"].PreRunCommand = "bin/rails db:prepare";
+        var changed = Nvoi.Cluster.ManifestBuilder.Build(Examples.Inputs(app)).PreRunJobs.Single();
+        Assert.NotEqual(job.Metadata.Name, changed.Metadata.Name);
+        await k.Applier.ApplyAsync(changed);
     }
 }

@@ -46,11 +46,11 @@ public class RolloutTests
         var m = ManifestBuilder.Build(Examples.Inputs(Examples.SinglePostgres()) with { Image = BadImage });
         await k.Applier.ApplyAllAsync(m.Secrets.Concat(m.Database));
         var job = m.PreRunJobs.Single();
-        Assert.Equal("shop-web-pre-run-broken", job.Metadata.Name);
+        Assert.StartsWith("shop-web-pre-run-broken-", job.Metadata.Name);
         await k.Applier.ApplyAsync(job);
 
         var e = await Assert.ThrowsAsync<RolloutFailedException>(() => k.Watcher.WaitForJobAsync(job.Metadata.Name, Timeout));
-        Assert.Equal("job shop-web-pre-run-broken failed: the job failed (BackoffLimitExceeded)", e.Message);
+        Assert.Equal($"job {job.Metadata.Name} failed: the job failed (BackoffLimitExceeded)", e.Message);
         var pod = Assert.Single(e.Report.Pods);
         Assert.Equal(("Failed", "Error"), (pod.Phase, pod.Reason));
         Assert.Contains(pod.LogTail, l => l.StartsWith("Error: command exited with status 1"));

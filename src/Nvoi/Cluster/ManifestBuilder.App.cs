@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Globalization;
 using k8s.Models;
 using Nvoi.Configuration;
@@ -158,31 +160,36 @@ public static partial class ManifestBuilder
 
     /// <summary>
     /// The <c>pre_run_command</c> Job: the new image, the app's env and mounts, no retries. Its name carries the
-    /// image tag, so each deploy runs it once and a re-run of the same deploy finds it done.
+    /// image tag and a hash of its spec: a re-run of the same deploy finds it done, and any change (the image,
+    /// an env var, the command) makes a new Job instead of editing one, whose spec Kubernetes does not let change.
     /// </summary>
     public static V1Job PreRunJob(Names names, string service, AppService app, IEnumerable<string> env, string image, IReadOnlyList<Mount> mounts, string envHash)
     {
         var colon = image.LastIndexOf(':');
-        var tag = colon > image.LastIndexOf('/') ? image[(colon + 1)..] : envHash;
-        var name = VolumeName($"{names.AppDeployment(service)}-pre-run-{tag}");
+        var tag = colon > image.LastIndexOf('/') ? image[(colon + 1)..] : "";
         var container = AppContainer(names, service, app with { Port = null }, env, image, mounts, "pre-run");
         container.Command = ["sh", "-c", app.PreRunCommand!];
         var labels = ClusterLabels.ForPods(names.App, $"{names.AppPodLabel(service)}-pre-run");
+        var spec = new V1JobSpec
+        {
+            BackoffLimit = 0,
+            TtlSecondsAfterFinished = 86400,
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = labels },
+                Spec = AppPodSpec(container, app, mounts, "Never"),
+            },
+        };
+        // The env's values reach the pod through the Secret, so its hash counts as part of the spec.
+        var specHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(k8s.KubernetesJson.Serialize(spec) + "\0" + envHash)))[..8];
+        var prefix = VolumeName($"{names.AppDeployment(service)}-pre-run-{tag}");
+        if (prefix.Length > Names.MaxDnsLabel - 9) prefix = prefix[..(Names.MaxDnsLabel - 9)].TrimEnd('-');
         return new V1Job
         {
             ApiVersion = "batch/v1",
             Kind = "Job",
-            Metadata = ClusterLabels.Meta(names.App, name, new Dictionary<string, string> { [ClusterLabels.App] = labels[ClusterLabels.App] }),
-            Spec = new V1JobSpec
-            {
-                BackoffLimit = 0,
-                TtlSecondsAfterFinished = 86400,
-                Template = new V1PodTemplateSpec
-                {
-                    Metadata = new V1ObjectMeta { Labels = labels },
-                    Spec = AppPodSpec(container, app, mounts, "Never"),
-                },
-            },
+            Metadata = ClusterLabels.Meta(names.App, $"{prefix}-{specHash}", new Dictionary<string, string> { [ClusterLabels.App] = labels[ClusterLabels.App] }),
+            Spec = spec,
         };
     }
 

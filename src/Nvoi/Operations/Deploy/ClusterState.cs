@@ -51,7 +51,7 @@ public static class ClusterState
         foreach (var key in live.Keys.Where(k => !wanted.Contains(k)).Order(StringComparer.Ordinal))
         {
             var (kind, name) = (key[..key.IndexOf('/')], key[(key.IndexOf('/') + 1)..]);
-            if (kind == "Job") continue; // finished migration Jobs expire on their own
+            // Migration Jobs of earlier specs are pruned by the deploy like any other object.
             actions.Add(new(PlanActionKind.Delete, kind.ToLowerInvariant(), name, "no longer in the config"));
         }
         return actions;
