@@ -125,7 +125,8 @@ public sealed partial class Deployer
             await using (cluster)
             {
                 await volumes;
-                await ApplyWorkloadsAsync(cluster, masterHost, await workloads!, ct);
+                var applying = await workloads!;
+                await Nvoi.Cluster.DeployHistory.RecordAsync(cluster.Client, _desired.Names.App, applying.Manifests, _options.Holder, _world.Time, () => ApplyWorkloadsAsync(cluster, masterHost, applying, ct), ct);
                 // Both only read or tidy once the rollout is done.
                 var verify = VerifyAsync(ct);
                 if (_options.Sequential) await verify;
