@@ -14,6 +14,8 @@ public sealed class CliRun : IDisposable
 {
     public string Dir { get; } = Directory.CreateTempSubdirectory("nvoi-cli-").FullName;
     public Dictionary<string, string> Env { get; } = new();
+    /// <summary>The clock the CLI (and its sandbox) runs on.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
 
     public async Task<CliResult> RunAsync(params string[] args) => await RunWithInputAsync("", args);
 
@@ -31,6 +33,7 @@ public sealed class CliRun : IDisposable
             OutIsTerminal = false,
             GetEnvironmentVariable = name => Env.GetValueOrDefault(name),
             CurrentDirectory = Dir,
+            Time = Time,
         };
         var code = await NvoiApp.RunAsync(args, host);
         return new CliResult(code, stdout.ToString(), stderr.ToString());

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Nvoi.Cli.Hosting;
 using Nvoi.Cli.Rendering;
+using Nvoi.Cluster;
 using Nvoi.Operations;
 using Nvoi.Remote;
 
@@ -10,7 +11,10 @@ namespace Nvoi.Cli.Commands;
 
 internal sealed class LogsCommand : Command
 {
-    public static readonly Argument<string> App = new("app") { Description = "The app service (a key under application.app), e.g. web." };
+    public static readonly Argument<string> App = new("target")
+    {
+        Description = "An app service (a key under application.app, e.g. web), an extra service (under application.services, e.g. redis) or db for the database.",
+    };
     public static readonly Option<bool> Follow = new("--follow", "-f") { Description = "Keep streaming new lines." };
     public static readonly Option<int> Tail = new("--tail", "-n")
     {
@@ -18,26 +22,41 @@ internal sealed class LogsCommand : Command
         DefaultValueFactory = _ => 100,
         HelpName = "lines",
     };
+    public static readonly Option<string?> Since = new("--since")
+    {
+        Description = "Only lines newer than this duration, e.g. 30s, 15m, 2h, 1h30m, 7d.",
+        HelpName = "duration",
+    };
+    public static readonly Option<bool> Previous = new("--previous", "-p")
+    {
+        Description = "The previous container's lines: what a crashed (restarted) container printed before it died.",
+    };
     private static readonly Option<bool> SandboxOption = SharedOptions.Sandbox();
 
     // Distinct ANSI colors, one per pod in order of appearance.
     private static readonly string[] Palette = ["36", "33", "35", "32", "34", "91", "96", "93"];
 
-    public LogsCommand(CliHost host) : base("logs", "Show the logs of every pod of an app service, each line prefixed by its pod. --json prints NDJSON {\"pod\",\"line\"}.")
+    public LogsCommand(CliHost host) : base("logs", "Show the logs of every pod of an app service, an extra service or the database, each line prefixed by its pod. --json prints NDJSON {\"pod\",\"line\"}.")
     {
         Arguments.Add(App);
         Options.Add(Follow);
         Options.Add(Tail);
+        Options.Add(Since);
+        Options.Add(Previous);
         Options.Add(SandboxOption);
         CommandRunner.Bind(this, host, async (ctx, ct) =>
         {
             var tail = ctx.Parse.GetValue(Tail);
             if (tail < 0) throw new NvoiUsageException("--tail must be 0 or more");
+            TimeSpan? since = null;
+            if (ctx.Parse.GetValue(Since) is { } text)
+                since = AppLogs.ParseDuration(text) ?? throw new NvoiUsageException($"--since '{text}' is not a duration such as 30s, 15m, 2h or 1h30m");
             await using var session = DeploySession.Open(ctx, ctx.Parse.GetValue(SandboxOption));
-            var app = ctx.Parse.GetValue(App)!;
-            AppLogs.PodLabel(session.Config, app); // an unknown app fails before anything is reached
+            var target = ctx.Parse.GetValue(App)!;
+            AppLogs.TargetLabel(session.Config, target); // an unknown target fails before anything is reached
+            var query = new LogQuery(tail, ctx.Parse.GetValue(Follow), since, ctx.Parse.GetValue(Previous));
             var colors = new Dictionary<string, string>();
-            await foreach (var line in AppLogs.StreamAsync(session.Config, session.World, app, tail, ctx.Parse.GetValue(Follow), ct))
+            await foreach (var line in AppLogs.StreamAsync(session.Config, session.World, target, query, ct))
             {
                 if (ctx.Output.Mode == OutputMode.Json)
                     ctx.Output.Stdout.WriteLine(Json(line.Pod, line.Text));

@@ -13,6 +13,10 @@ internal sealed class KubeStore(TimeProvider time)
 {
     private readonly Dictionary<string, (ResourceType Type, JsonObject Obj)> _objects = new();
     private readonly List<WatchEvent> _history = [];
+    /// <summary>
+    /// Pod logs by <see cref="LogKey"/> (the current container) and <see cref="PreviousLogKey"/> (the run before the last
+    /// restart), each line stored as the container runtime does: an RFC 3339 timestamp, a space, the text.
+    /// </summary>
     public Dictionary<string, List<string>> Logs { get; } = new();
     public long ResourceVersion { get; private set; }
     public long Counter { get; set; }
@@ -22,6 +26,24 @@ internal sealed class KubeStore(TimeProvider time)
 
     private static string Key(ResourceType t, string? ns, string name) => $"{t.Qualified}|{(t.Namespaced ? ns : "")}|{name}";
     public static string LogKey(string ns, string pod) => $"{ns}/{pod}";
+    public static string PreviousLogKey(string ns, string pod) => $"{ns}/{pod}#previous";
+
+    /// <summary>Appends a line to a log, stamped with the emulator's clock (nanosecond precision, as the runtime writes).</summary>
+    public void Log(string key, string text)
+    {
+        if (!Logs.TryGetValue(key, out var lines)) Logs[key] = lines = [];
+        lines.Add(time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z'", System.Globalization.CultureInfo.InvariantCulture) + " " + text);
+    }
+
+    /// <summary>A stored line's time and text (a line saved without a timestamp reads as very old).</summary>
+    public static (DateTimeOffset At, string Text) ParseLine(string stored)
+    {
+        var space = stored.IndexOf(' ');
+        if (space > 0 && DateTimeOffset.TryParse(stored[..space], System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var at) && stored[..space].EndsWith('Z'))
+            return (at, stored[(space + 1)..]);
+        return (DateTimeOffset.UnixEpoch, stored);
+    }
 
     public JsonObject? Get(ResourceType t, string? ns, string name) => _objects.TryGetValue(Key(t, ns, name), out var e) ? e.Obj : null;
 
@@ -52,7 +74,11 @@ internal sealed class KubeStore(TimeProvider time)
         var meta = (JsonObject)e.Obj["metadata"]!;
         meta["resourceVersion"] = (++ResourceVersion).ToString();
         Record(new WatchEvent(ResourceVersion, "DELETED", t, (JsonObject)e.Obj.DeepClone()));
-        if (t.Kind == "Pod") Logs.Remove(LogKey(ns ?? "", name));
+        if (t.Kind == "Pod")
+        {
+            Logs.Remove(LogKey(ns ?? "", name));
+            Logs.Remove(PreviousLogKey(ns ?? "", name));
+        }
         return e.Obj;
     }
 

@@ -92,38 +92,71 @@ public sealed partial class KubernetesEmulator
         catch (OperationCanceledException) { }
     }
 
-    /// <summary>pods/log: the pod's lines (tailLines), then with follow=true new lines as they come, until the pod ends.</summary>
+    /// <summary>
+    /// pods/log as the kubelet serves it: the container's lines (tailLines, then only those at or after sinceSeconds ago or
+    /// sinceTime; with timestamps=true each keeps its RFC 3339 time), then with follow=true new lines as they come until the
+    /// pod ends. previous=true reads the run before the last restart; a container that never restarted has none (400).
+    /// </summary>
     private async Task LogAsync(HttpContext ctx, Target t)
     {
         var q = ctx.Request.Query;
         var follow = q["follow"].ToString() is "true" or "1";
+        var previous = q["previous"].ToString() is "true" or "1";
+        var timestamps = q["timestamps"].ToString() is "true" or "1";
         var tail = int.TryParse(q["tailLines"], out var n) ? n : -1;
-        string? waiting = null;
+        DateTimeOffset? since = null;
+        if (q["sinceSeconds"].Count > 0)
+        {
+            if (!long.TryParse(q["sinceSeconds"], out var seconds) || seconds <= 0)
+            {
+                await WriteStatus(ctx, 422, "Invalid", $"PodLogOptions \"{t.Name}\" is invalid: sinceSeconds: Invalid value: {q["sinceSeconds"]}: must be greater than 0");
+                return;
+            }
+            since = _options.Time.GetUtcNow().AddSeconds(-seconds);
+        }
+        if (q["sinceTime"].Count > 0 && DateTimeOffset.TryParse(q["sinceTime"], System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var sinceTime))
+            since = sinceTime;
+        var key = previous ? KubeStore.PreviousLogKey(t.Namespace ?? "", t.Name!) : KubeStore.LogKey(t.Namespace ?? "", t.Name!);
+        string? refused = null;
         int sent;
         List<string> first;
         lock (_lock)
         {
             var pod = _store.Get(t.Type, t.Namespace, t.Name!);
+            var container = pod?["spec"]?["containers"]?[0]?["name"]?.ToString();
             if (pod is null) first = null!;
+            else if (previous)
+            {
+                if (!_store.Logs.ContainsKey(key)) refused = $"previous terminated container \"{container}\" in pod \"{t.Name}\" not found";
+            }
             else
             {
                 var state = pod["status"]?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"]?.ToString();
                 if (state is "ContainerCreating" or "ImagePullBackOff" or "ErrImagePull" || pod["status"]?["phase"]?.ToString() == "Pending" && state is not null)
-                    waiting = $"container \"{pod["spec"]?["containers"]?[0]?["name"]}\" in pod \"{t.Name}\" is waiting to start: {(state == "ContainerCreating" ? "ContainerCreating" : "trying and failing to pull image")}";
+                    refused = $"container \"{container}\" in pod \"{t.Name}\" is waiting to start: {(state == "ContainerCreating" ? "ContainerCreating" : "trying and failing to pull image")}";
             }
-            var lines = _store.Logs.GetValueOrDefault(KubeStore.LogKey(t.Namespace ?? "", t.Name!)) ?? [];
+            var lines = _store.Logs.GetValueOrDefault(key) ?? [];
             first = pod is null ? null! : (tail >= 0 ? lines.Skip(Math.Max(0, lines.Count - tail)) : lines).ToList();
             sent = lines.Count;
+            // A previous container has ended: there is nothing to follow.
+            if (previous) follow = false;
         }
         if (first is null) { await NotFound(ctx, t.Type, t.Name!); return; }
-        if (waiting is not null) { await WriteStatus(ctx, 400, "BadRequest", waiting); return; }
+        if (refused is not null) { await WriteStatus(ctx, 400, "BadRequest", refused); return; }
         if (follow && ReferenceEquals(ctx.Response.Body, Stream.Null)) return; // a simulated lost response: do not stream forever
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "text/plain";
         var ct = ctx.RequestAborted;
+        string? Shown(string stored)
+        {
+            var (at, text) = KubeStore.ParseLine(stored);
+            if (since is { } from && at < from) return null;
+            return (timestamps ? stored[..(stored.Length - text.Length)] : "") + text + "\n";
+        }
         try
         {
-            foreach (var line in first) await ctx.Response.WriteAsync(line + "\n", Encoding.UTF8, ct);
+            foreach (var line in first) if (Shown(line) is { } l) await ctx.Response.WriteAsync(l, Encoding.UTF8, ct);
             await ctx.Response.Body.FlushAsync(ct);
             while (follow)
             {
@@ -132,12 +165,12 @@ public sealed partial class KubernetesEmulator
                 {
                     changed = _changed.Task;
                     var pod = _store.Get(t.Type, t.Namespace, t.Name!);
-                    var lines = _store.Logs.GetValueOrDefault(KubeStore.LogKey(t.Namespace ?? "", t.Name!)) ?? [];
+                    var lines = _store.Logs.GetValueOrDefault(key) ?? [];
                     more = lines.Skip(sent).ToList();
                     sent = lines.Count;
                     ended = pod is null || pod["status"]?["phase"]?.ToString() is "Succeeded" or "Failed";
                 }
-                foreach (var line in more) await ctx.Response.WriteAsync(line + "\n", Encoding.UTF8, ct);
+                foreach (var line in more) if (Shown(line) is { } l) await ctx.Response.WriteAsync(l, Encoding.UTF8, ct);
                 await ctx.Response.Body.FlushAsync(ct);
                 if (ended) break;
                 if (more.Count == 0) await changed.WaitAsync(ct);

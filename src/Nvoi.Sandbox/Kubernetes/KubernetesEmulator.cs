@@ -87,12 +87,7 @@ public sealed partial class KubernetesEmulator : IEmulator
     /// <summary>Adds a line to a pod's log (what the container would print), for tests and the sandbox.</summary>
     public void AppendLog(string ns, string pod, string line)
     {
-        lock (_lock)
-        {
-            var key = KubeStore.LogKey(ns, pod);
-            if (!_store.Logs.TryGetValue(key, out var lines)) _store.Logs[key] = lines = [];
-            lines.Add(line);
-        }
+        lock (_lock) _store.Log(KubeStore.LogKey(ns, pod), line);
         Signal();
     }
 

@@ -83,7 +83,7 @@ internal sealed partial class Workloads
         var container = first["name"]?.ToString() ?? "app";
         var isJob = pod["metadata"]?["ownerReferences"]?[0]?["kind"]?.ToString() == "Job";
         var now = store.Now();
-        var logs = store.Logs[KubeStore.LogKey(Ns(pod), Name(pod))] = store.Logs.GetValueOrDefault(KubeStore.LogKey(Ns(pod), Name(pod))) ?? [];
+        var logKey = KubeStore.LogKey(Ns(pod), Name(pod));
 
         if (KubeSettings.Matches(settings.UnpullableImages, image))
         {
@@ -97,13 +97,13 @@ internal sealed partial class Workloads
         Event(pod, "Normal", "Pulled", $"Container image \"{image}\" already present on machine");
         Event(pod, "Normal", "Created", $"Created container {container}");
         Event(pod, "Normal", "Started", $"Started container {container}");
-        logs.Add($"[sandbox] {container} started from {image}");
+        var started = $"[sandbox] {container} started from {image}";
+        store.Log(logKey, started);
 
         if (isJob)
         {
             var fail = KubeSettings.Matches(settings.FailingJobImages, image);
-            if (fail) logs.Add("Error: command exited with status 1 (kubernetes.failing_job_images)");
-            else logs.Add("[sandbox] command finished");
+            store.Log(logKey, fail ? "Error: command exited with status 1 (kubernetes.failing_job_images)" : "[sandbox] command finished");
             status["phase"] = fail ? "Failed" : "Succeeded";
             status["startTime"] = now;
             status["conditions"] = new JsonArray(Condition("PodScheduled", true, now), Condition("Initialized", true, now), Condition("Ready", false, now, "PodCompleted"), Condition("ContainersReady", false, now, "PodCompleted"));
@@ -118,7 +118,11 @@ internal sealed partial class Workloads
 
         if (KubeSettings.Matches(settings.CrashLoopImages, image))
         {
-            logs.Add("Error: the process exited with status 1 (kubernetes.crashloop_images)");
+            // The runs before: the last one is what --previous shows; the current (backing-off) container shows the same.
+            const string crashed = "Error: the process exited with status 1 (kubernetes.crashloop_images)";
+            store.Log(logKey, crashed);
+            store.Log(KubeStore.PreviousLogKey(Ns(pod), Name(pod)), started);
+            store.Log(KubeStore.PreviousLogKey(Ns(pod), Name(pod)), crashed);
             status["phase"] = "Running";
             status["startTime"] = now;
             status["conditions"] = new JsonArray(Condition("PodScheduled", true, now), Condition("Initialized", true, now), Condition("Ready", false, now, "ContainersNotReady"), Condition("ContainersReady", false, now, "ContainersNotReady"));
@@ -133,7 +137,7 @@ internal sealed partial class Workloads
             return;
         }
 
-        logs.Add($"[sandbox] {container} is ready");
+        store.Log(logKey, $"[sandbox] {container} is ready");
         status["phase"] = "Running";
         status["startTime"] = now;
         status["podIP"] = $"10.42.0.{(store.Counter % 250) + 2}";

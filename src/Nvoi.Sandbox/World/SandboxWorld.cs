@@ -244,11 +244,22 @@ public sealed class SandboxWorld : IWorld
             try
             {
                 var labels = state.K3s.NodeLabel?.Split('=', 2) is [var key, var value] ? new Dictionary<string, string> { [key] = value } : null;
-                await client.CoreV1.CreateNodeAsync(new V1Node
+                var created = await client.CoreV1.CreateNodeAsync(new V1Node
                 {
                     Metadata = new V1ObjectMeta { Name = state.K3s.NodeName, Labels = labels },
-                    Status = new V1NodeStatus { Conditions = [new V1NodeCondition { Type = "Ready", Status = "True" }] },
                 }, cancellationToken: ct);
+                // The API server drops the status of a create; the kubelet reports it through the status subresource.
+                var now = Time.GetUtcNow().UtcDateTime;
+                created.Status = new V1NodeStatus
+                {
+                    Conditions = [new V1NodeCondition { Type = "Ready", Status = "True", Reason = "KubeletReady", LastHeartbeatTime = now, LastTransitionTime = now }],
+                    NodeInfo = new V1NodeSystemInfo
+                    {
+                        KubeletVersion = $"{K3s.Version}", KubeProxyVersion = K3s.Version, OsImage = "Ubuntu 24.04 LTS", Architecture = "amd64", OperatingSystem = "linux",
+                        ContainerRuntimeVersion = "containerd://1.7", KernelVersion = "6.8.0", MachineID = "", SystemUUID = "", BootID = "",
+                    },
+                };
+                await client.CoreV1.ReplaceNodeStatusAsync(created, created.Metadata.Name, cancellationToken: ct);
             }
             catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict) { }
         }

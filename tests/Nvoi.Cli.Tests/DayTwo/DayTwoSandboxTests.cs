@@ -99,8 +99,60 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
     {
         var result = await Project.NvoiAsync("logs", "api");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("no app named 'api'", result.Err);
-        Assert.Contains("the apps are: jobs, web", result.Err);
+        Assert.Contains("no app or service named 'api'", result.Err);
+        Assert.Contains("the apps are: jobs, web; the services are: redis; the database is db", result.Err);
+
+        var since = await Project.NvoiAsync("logs", "web", "--since", "ten minutes");
+        Assert.Equal(2, since.ExitCode);
+        Assert.Contains("--since 'ten minutes' is not a duration", since.Err);
+    }
+
+    [Fact]
+    public async Task Logs_of_the_database_and_of_an_extra_service()
+    {
+        var db = await Project.NvoiAsync("logs", "db");
+        Assert.True(db.ExitCode == 0, db.Err);
+        Assert.Contains("[db-saas-0] [sandbox] postgres started from postgres:16-alpine", db.Out);
+        Assert.Equal(db.Out, (await Project.NvoiAsync("logs", "database")).Out);
+
+        var redis = await Project.NvoiAsync("logs", "redis", "--json");
+        Assert.True(redis.ExitCode == 0, redis.Err);
+        var lines = redis.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.StartsWith("saas-redis-", l.GetProperty("pod").GetString()));
+        Assert.Contains(lines, l => l.GetProperty("line").GetString()!.Contains("started from redis:7-alpine"));
+    }
+
+    [Fact]
+    public async Task Logs_since_a_duration_keep_only_the_newer_lines()
+    {
+        var all = await Project.NvoiAsync("logs", "web", "--since", "1h");
+        Assert.True(all.ExitCode == 0, all.Err);
+        Assert.NotEmpty(all.Out.Trim());
+        // Two hours after the deploy, its lines are older than one hour but newer than three.
+        Project.Run.Time = new ShiftedTime(TimeSpan.FromHours(2));
+        try
+        {
+            var recent = await Project.NvoiAsync("logs", "web", "--since", "1h");
+            Assert.True(recent.ExitCode == 0, recent.Err);
+            Assert.Equal("", recent.Out);
+            var wider = await Project.NvoiAsync("logs", "web", "--since", "2h59m");
+            Assert.Equal(all.Out, wider.Out);
+        }
+        finally
+        {
+            Project.Run.Time = TimeProvider.System;
+        }
+    }
+
+    [Fact]
+    public async Task Previous_logs_of_a_container_that_never_restarted_say_there_are_none()
+    {
+        var result = await Project.NvoiAsync("logs", "web", "--previous");
+        Assert.True(result.ExitCode == 0, result.Err);
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length >= 2, result.Out);
+        Assert.All(lines, l => Assert.Matches(@"^\[saas-web-\S+\] \(no log: previous terminated container ""app"" in pod ""saas-web-\S+"" not found\)$", l));
     }
 
     [Fact]

@@ -36,3 +36,9 @@ public static class SandboxInspector
     private static bool Carries(string text, Names names) =>
         text.Contains(" " + names.App + "-", StringComparison.Ordinal) || text.Contains(" " + names.Prefix, StringComparison.Ordinal);
 }
+
+/// <summary>The system clock moved by an offset: a CLI run "later" without waiting (timers stay real).</summary>
+public sealed class ShiftedTime(TimeSpan offset) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+}
