@@ -115,8 +115,21 @@ internal sealed class ConfigBinder(List<ConfigError> errors, Dictionary<string, 
         {
             Servers = StrList(f, p, "servers"), Domain = Str(f, p, "domain"), Subdomain = Str(f, p, "subdomain"),
             Port = Int(f, p, "port"), Command = Str(f, p, "command"), PreRunCommand = Str(f, p, "pre_run_command"),
-            Env = StrMap(f, p, "env"), Mounts = StrMap(f, p, "mounts"),
+            Env = StrMap(f, p, "env"), Mounts = StrMap(f, p, "mounts"), Replicas = Int(f, p, "replicas"),
+            Crons = Map(f, p, "crons", (n, cp) =>
+            {
+                var c = Fields(n, cp, ConfigShape.Cron) ?? [];
+                return new CronConfig { Schedule = Str(c, cp, "schedule"), Command = Str(c, cp, "command") };
+            }),
         };
+        if (Fields(f, p, "resources", ConfigShape.Resources) is { } r)
+        {
+            var rp = J(p, "resources");
+            ResourceAmounts? Amounts(string key) => Fields(r, rp, key, ConfigShape.ResourceAmounts) is { } a
+                ? new ResourceAmounts { Cpu = Str(a, J(rp, key), "cpu"), Memory = Str(a, J(rp, key), "memory") }
+                : null;
+            app.Resources = new Resources { Requests = Amounts("requests"), Limits = Amounts("limits") };
+        }
         if (Fields(f, p, "healthcheck", ConfigShape.HealthCheck) is { } h)
         {
             var hp = J(p, "healthcheck");

@@ -17,6 +17,7 @@ public static class ConfigReference
     {
         ["servers"] = "<group>", ["app"] = "<service>", ["services"] = "<service>", ["volumes"] = "<volume>",
         ["mounts"] = "<volume>", ["mount"] = "<volume>", ["env"] = "<VAR>", ["secrets"] = "<VAR>", ["host_keys"] = "<server>",
+        ["crons"] = "<cron>",
     };
 
     /// <summary>The Markdown reference for the schema text given.</summary>
@@ -29,7 +30,7 @@ public static class ConfigReference
         sb.Append("<!-- Generated from docs/schema/deploy.schema.json by Nvoi.Configuration.ConfigReference. Do not edit:\n");
         sb.Append("     run `NVOI_UPDATE_DOCS=1 dotnet test tests/Nvoi.Tests --filter ConfigReference` after changing the schema. -->\n\n");
         sb.Append("Every key of `deploy.enc` (or a plaintext `deploy.yml`), by its full YAML path. `<group>`, `<service>`,\n");
-        sb.Append("`<volume>`, `<VAR>` and `<server>` stand for names you choose. What the keys mean together, and the rules\n");
+        sb.Append("`<volume>`, `<cron>`, `<VAR>` and `<server>` stand for names you choose. What the keys mean together, and the rules\n");
         sb.Append("that span several keys, are in [configuration.md](configuration.md). \"(required)\" means required\n");
         sb.Append("whenever its parent is present.\n");
         Walk(root, "", defs, sb, required: true);

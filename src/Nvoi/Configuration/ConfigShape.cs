@@ -41,9 +41,12 @@ internal sealed class ConfigShape
     public static readonly ConfigShape ServerGroup = Obj(("master", Leaf), ("type", Leaf), ("location", Leaf),
         ("count", Leaf), ("volumes", MapOf(Volume)));
     public static readonly ConfigShape HealthCheck = Leaves("type", "path", "port", "command", "interval", "timeout", "retries");
+    public static readonly ConfigShape ResourceAmounts = Leaves("cpu", "memory");
+    public static readonly ConfigShape Resources = Obj(("requests", ResourceAmounts), ("limits", ResourceAmounts));
+    public static readonly ConfigShape Cron = Leaves("schedule", "command");
     public static readonly ConfigShape AppService = Obj(("servers", StringList), ("domain", Leaf), ("subdomain", Leaf),
         ("port", Leaf), ("command", Leaf), ("pre_run_command", Leaf), ("healthcheck", HealthCheck),
-        ("env", StringMap), ("mounts", StringMap));
+        ("env", StringMap), ("mounts", StringMap), ("replicas", Leaf), ("resources", Resources), ("crons", MapOf(Cron)));
     public static readonly ConfigShape Database = Obj(("servers", StringList), ("adapter", Leaf), ("url", Leaf),
         ("image", Leaf), ("mount", StringMap), ("secrets", StringMap), ("path", Leaf));
     public static readonly ConfigShape ExtraService = Obj(("servers", StringList), ("image", Leaf), ("port", Leaf),

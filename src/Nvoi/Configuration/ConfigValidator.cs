@@ -72,6 +72,15 @@ public static class ConfigValidator
                 foreach (var volume in g.Volumes.Keys) Check($"{A}.servers.{group}.volumes.{volume}", names.ServerVolume(group, volume));
             }
             foreach (var service in app.App.Keys) Check($"{A}.app.{service}", names.AppDeployment(service));
+            foreach (var (service, svc) in app.App)
+                foreach (var cron in svc.Crons.Keys.Where(ConfigRules.IsDnsLabel))
+                {
+                    var derived = names.CronJob(cron);
+                    if (derived.Length > ConfigRules.MaxCronJobName)
+                        Add($"{A}.app.{service}.crons.{cron}", $"CronJob name '{derived}' would be longer than {ConfigRules.MaxCronJobName} characters (its Jobs add 11); shorten the names");
+                    if (app.App.Keys.Any(s => names.AppDeployment(s) == derived) || app.Services.Keys.Any(s => names.ExtraService(s) == derived))
+                        Add($"{A}.app.{service}.crons.{cron}", $"the cron's pods would be labelled app={derived}, as a service's; rename the cron");
+                }
             foreach (var service in app.Services.Keys) Check($"{A}.services.{service}", names.ExtraService(service));
         }
 
@@ -141,6 +150,7 @@ public static class ConfigValidator
         private void Apps(Application app)
         {
             var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var cronOwners = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (name, svc) in app.App)
             {
                 var p = $"{A}.app.{name}";
@@ -148,6 +158,15 @@ public static class ConfigValidator
                 ServerRefs(app, svc.Servers, p);
                 Port(svc.Port, $"{p}.port");
                 Mounts(app, svc.Servers, svc.Mounts, p, "mounts");
+                Replicas(app, svc, p);
+                Resources(svc.Resources, $"{p}.resources");
+                foreach (var (cron, c) in svc.Crons)
+                {
+                    Cron(cron, c, $"{p}.crons.{cron}");
+                    if (cronOwners.TryGetValue(cron, out var other))
+                        Add($"{p}.crons.{cron}", $"cron '{cron}' is defined by app '{other}' too; cron names are unique in the application (`nvoi cron run {cron}`)");
+                    else cronOwners[cron] = name;
+                }
 
                 if (svc.Domain is not null && !ConfigRules.IsDomain(svc.Domain))
                     Add($"{p}.domain", $"must be a valid domain name, got '{svc.Domain}'");
@@ -174,6 +193,51 @@ public static class ConfigValidator
                     if (hc.Type == "exec" && string.IsNullOrWhiteSpace(hc.Command)) Add($"{hp}.command", "is required for an exec healthcheck");
                 }
             }
+        }
+
+        private void Replicas(Application app, AppService svc, string p)
+        {
+            if (svc.Replicas is not { } n) return;
+            if (n < 1) Add($"{p}.replicas", $"must be at least 1, got {n}");
+            else if (n > 1 && (svc.Mounts.Count > 0 || (ConfigRules.IsSqlite(app.Database) && app.Database!.Mount.Count > 0)))
+                Add($"{p}.replicas", $"a service with a volume must run 1 replica, got {n}: the volume is a directory on one server, " +
+                                     "so pods on other servers would not see its data and two pods would write the same files");
+        }
+
+        // Each quantity parses (KubernetesClient), is above zero, and no request exceeds its limit (the defaults fill what is absent).
+        private void Resources(Resources? resources, string p)
+        {
+            if (resources is null) return;
+            decimal? Check(string section, string key, string? value, string? fallback)
+            {
+                var path = $"{p}.{section}.{key}";
+                if (value is null) return ConfigRules.Quantity(fallback);
+                var q = ConfigRules.Quantity(value);
+                if (q is null)
+                    Add(path, $"must be a Kubernetes quantity such as {(key == "cpu" ? "250m or 1" : "256Mi or 1Gi")}, got '{value}'");
+                else if (q <= 0) Add(path, $"must be more than 0, got '{value}'");
+                return q;
+            }
+            foreach (var key in new[] { "cpu", "memory" })
+            {
+                string? Of(ResourceAmounts? a) => key == "cpu" ? a?.Cpu : a?.Memory;
+                var request = Check("requests", key, Of(resources.Requests), Of(ConfigRules.DefaultRequests));
+                var limit = Check("limits", key, Of(resources.Limits), Of(ConfigRules.DefaultLimits));
+                if (request is > 0 && limit is > 0 && request > limit)
+                {
+                    var (requestText, limitText) = (Of(resources.Requests) ?? $"{Of(ConfigRules.DefaultRequests)} (the default)", Of(resources.Limits) ?? $"{Of(ConfigRules.DefaultLimits)} (the default)");
+                    Add(Of(resources.Limits) is null ? $"{p}.requests.{key}" : $"{p}.limits.{key}",
+                        $"requests.{key} {requestText} is above limits.{key} {limitText}; a request may not exceed its limit");
+                }
+            }
+        }
+
+        private void Cron(string name, CronConfig cron, string p)
+        {
+            Label(name, p, "cron name");
+            if (string.IsNullOrWhiteSpace(cron.Schedule)) Add($"{p}.schedule", "is required: a cron expression such as \"0 3 * * *\"");
+            else if (ConfigRules.CronScheduleProblem(cron.Schedule) is { } problem) Add($"{p}.schedule", $"{problem}, got '{cron.Schedule}'");
+            if (string.IsNullOrWhiteSpace(cron.Command)) Add($"{p}.command", "is required: the command the cron runs in the app's image");
         }
 
         private void Database(Application app)

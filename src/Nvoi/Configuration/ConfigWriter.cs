@@ -88,6 +88,18 @@ public static partial class ConfigWriter
                 w.End();
             }
             w.StrMap("env", s.Env); w.StrMap("mounts", s.Mounts);
+            w.Int("replicas", s.Replicas);
+            if (s.Resources is { } r)
+            {
+                w.Key("resources"); w.Begin();
+                foreach (var (key, amounts) in new[] { ("requests", r.Requests), ("limits", r.Limits) })
+                {
+                    if (amounts is null) continue;
+                    w.Key(key); w.Begin(); w.Str("cpu", amounts.Cpu); w.Str("memory", amounts.Memory); w.End();
+                }
+                w.End();
+            }
+            w.Map("crons", s.Crons, c => { w.Str("schedule", c.Schedule); w.Str("command", c.Command); });
         });
         if (a.Database is { } db)
         {

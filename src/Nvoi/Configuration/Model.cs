@@ -122,8 +122,38 @@ public sealed record AppService
     public Dictionary<string, string> Env { get; set; } = new();
     /// <summary>Server volume name to container path.</summary>
     public Dictionary<string, string> Mounts { get; set; } = new();
+    /// <summary>Pods of the Deployment; absent means 2 with a port, 1 without (as 0.2.0). nvoi 0.2.0 ignores this key.</summary>
+    public int? Replicas { get; set; }
+    /// <summary>CPU and memory of each container; what is absent keeps the default (requests 100m/128Mi, limits 500m/512Mi).</summary>
+    public Resources? Resources { get; set; }
+    /// <summary>Scheduled commands run from the app's image, by cron name (unique in the application).</summary>
+    public Dictionary<string, CronConfig> Crons { get; set; } = new();
 
     public bool IsWeb => Port is > 0;
+    public int ReplicasValue => Replicas ?? (IsWeb ? 2 : 1);
+}
+
+/// <summary>A container's requests and limits (Kubernetes quantities).</summary>
+public sealed record Resources
+{
+    public ResourceAmounts? Requests { get; set; }
+    public ResourceAmounts? Limits { get; set; }
+}
+
+/// <summary>CPU (<c>250m</c>, <c>1</c>) and memory (<c>256Mi</c>, <c>1Gi</c>) in Kubernetes quantity syntax.</summary>
+public sealed record ResourceAmounts
+{
+    public string? Cpu { get; set; }
+    public string? Memory { get; set; }
+}
+
+/// <summary>A Kubernetes CronJob running <see cref="Command"/> in the app's image, with its env and mounts, on <see cref="Schedule"/>.</summary>
+public sealed record CronConfig
+{
+    /// <summary>Five-field cron expression (minute hour day-of-month month day-of-week), in UTC.</summary>
+    public string? Schedule { get; set; }
+    /// <summary>The command, run by <c>sh -c</c>.</summary>
+    public string? Command { get; set; }
 }
 
 public sealed record HealthCheck

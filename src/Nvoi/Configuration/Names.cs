@@ -57,6 +57,12 @@ public sealed class Names
 
     public string ExtraService(string service) => $"{App}-{service}";
 
+    /// <summary>The CronJob of cron <paramref name="cron"/> (names are unique in the application); also its pods' <c>app</c> label.</summary>
+    public string CronJob(string cron) => $"{App}-cron-{cron}";
+
+    /// <summary>Where the in-cluster registry keeps its images on the master (survives a registry restart).</summary>
+    public const string RegistryHostPath = "/opt/nvoi/registry";
+
     public string Tunnel(string service) => $"{Prefix}-{service}";
     public string Cloudflared(string service) => $"cloudflared-{service}";
 

@@ -57,6 +57,18 @@ internal static class ConfigFixtures
             worker:
               servers: [workers]
               command: bundle exec sidekiq
+              replicas: 3
+              resources:
+                requests:
+                  cpu: 250m
+                  memory: 256Mi
+                limits:
+                  cpu: "1"
+                  memory: 1Gi
+              crons:
+                cleanup:
+                  schedule: 0 3 * * *
+                  command: bin/rails cleanup:sessions
           database:
             servers: [master]
             adapter: postgres

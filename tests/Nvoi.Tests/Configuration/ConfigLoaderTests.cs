@@ -82,7 +82,7 @@ public class ConfigLoaderTests
         var e = LoadFails("application:\n  app:\n    web:\n      prot: 3000\n");
         var error = Assert.Single(e.Errors);
         Assert.Equal("application.app.web.prot", error.Path);
-        Assert.Equal("unknown key 'prot' (allowed: servers, domain, subdomain, port, command, pre_run_command, healthcheck, env, mounts)", error.Message);
+        Assert.Equal("unknown key 'prot' (allowed: servers, domain, subdomain, port, command, pre_run_command, healthcheck, env, mounts, replicas, resources, crons)", error.Message);
         Assert.Equal(4, error.Line);
     }
 

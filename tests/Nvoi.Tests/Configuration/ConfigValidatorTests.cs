@@ -123,7 +123,8 @@ public class ConfigValidatorTests
         Assert.Empty(ValidateAfter(a => { a.App["web"].Subdomain = "@"; a.App["api"] = new AppService { Servers = ["master"], Domain = "example.com", Subdomain = "api", Port = 1 }; }));
         Assert.Empty(ValidateAfter(a => a.App["web"].Subdomain = "api.v2"));
         Assert.Empty(ValidateAfter(a => a.App["web"].Subdomain = "*"));
-        Assert.Empty(ValidateAfter(a => { a.Database!.Adapter = "SQLite3"; a.Database.Secrets.Clear(); }));
+        // A sqlite file is shared by every app pod: the worker's 3 replicas go back to its default of 1.
+        Assert.Empty(ValidateAfter(a => { a.Database!.Adapter = "SQLite3"; a.Database.Secrets.Clear(); a.App["worker"].Replicas = null; }));
         Assert.Empty(ValidateAfter(a => a.Database = null));
     }
 

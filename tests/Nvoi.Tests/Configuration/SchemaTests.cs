@@ -69,6 +69,9 @@ public partial class SchemaTests
     [InlineData("type: http", "type: grpc")]
     [InlineData("name: myapp", "name: My_App")]
     [InlineData("count: 2", "count: 0")]
+    [InlineData("replicas: 3", "replicas: 0")]
+    [InlineData("memory: 1Gi", "memory: lots")]
+    [InlineData("cleanup:\n", "cleanup:\n          timezone: UTC\n")]
     [InlineData("      command: bundle exec sidekiq", "      commnd: bundle exec sidekiq")]
     public void Schema_rejects_what_the_validator_rejects(string from, string to)
     {

@@ -104,6 +104,9 @@ public sealed class ConfigEditor(DeployConfig config)
             Healthcheck = existing?.Healthcheck,
             Env = existing?.Env ?? new(),
             Mounts = existing?.Mounts ?? new(),
+            Replicas = existing?.Replicas,
+            Resources = existing?.Resources,
+            Crons = existing?.Crons ?? new(),
         };
     }
 
