@@ -33,6 +33,7 @@ public class CommandTreeTests
     [InlineData("unlock")]
     [InlineData("logs", "--follow", "-f", "--tail", "-n", "--since", "--previous", "-p")]
     [InlineData("status")]
+    [InlineData("run", "--interactive", "-i")]
     [InlineData("exec", "--server", "--all", "--interactive", "-i")]
     [InlineData("credentials edit")]
     [InlineData("credentials show")]

@@ -56,6 +56,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         EmulatorHost? host = null;
         var internalPort = 0;
         var faults = new FaultInjector(options.FaultRate, options.Seed);
+        app.UseWebSockets(); // the Kubernetes emulator's pods/attach
         app.Use(async (context, next) =>
         {
             if (context.Connection.LocalPort == internalPort)

@@ -47,13 +47,19 @@ public sealed partial class KubernetesEmulator
             return;
         }
         var target = new Target(type, ns, rest.Length > 1 ? rest[1] : null, rest.Length > 2 ? rest[2] : null);
-        if (target.Subresource is not null && target.Subresource != "status" && !(target.Subresource == "log" && type.Kind == "Pod"))
+        if (target.Subresource is not null && target.Subresource != "status" && !(target.Subresource is "log" or "attach" && type.Kind == "Pod"))
         {
             await WriteStatus(ctx, 404, "NotFound", "the server could not find the requested resource");
             return;
         }
 
         var method = ctx.Request.Method;
+        if (target.Subresource == "attach")
+        {
+            // GET with a WebSocket upgrade (POST is how SPDY clients ask: refused, they need the upgrade).
+            await AttachAsync(ctx, target);
+            return;
+        }
         if (HttpMethods.IsGet(method))
         {
             if (target.Name is null)

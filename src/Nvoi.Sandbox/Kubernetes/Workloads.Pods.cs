@@ -97,6 +97,11 @@ internal sealed partial class Workloads
         Event(pod, "Normal", "Pulled", $"Container image \"{image}\" already present on machine");
         Event(pod, "Normal", "Created", $"Created container {container}");
         Event(pod, "Normal", "Started", $"Started container {container}");
+        if (IsOneOff(pod))
+        {
+            StartOneOff(pod); // its log is what its command prints
+            return;
+        }
         var started = $"[sandbox] {container} started from {image}";
         store.Log(logKey, started);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Nvoi.Cli.Tests.Deploy;
 using Nvoi.Configuration;
 using Nvoi.Hosts;
+using k8s;
 
 namespace Nvoi.Cli.Tests.DayTwo;
 
@@ -13,6 +14,14 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
     /// <summary>`nvoi exec OPTIONS -- ARGV` with the project's config and --sandbox before the --.</summary>
     private Task<CliResult> ExecAsync(string[] options, params string[] argv) =>
         Project.Run.RunAsync(["exec", .. options, "-c", "deploy.yml", "--sandbox", "--", .. argv]);
+
+    /// <summary>`nvoi run APP -- ARGV` (options before the --), with <paramref name="stdin"/> as its input; no secret may be printed.</summary>
+    private async Task<CliResult> RunInPodAsync(string app, string[] options, string stdin, params string[] argv)
+    {
+        var result = await Project.Run.RunWithInputAsync(stdin, ["run", app, .. options, "-c", "deploy.yml", "--sandbox", "--", .. argv]);
+        foreach (var secret in Project.SecretValues().Where(v => v.Length >= 8)) Assert.DoesNotContain(secret, result.All);
+        return result;
+    }
 
     [Fact]
     public async Task Exec_streams_piped_input_to_the_command()
@@ -205,5 +214,95 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
         var none = await ExecAsync([]);
         Assert.Equal(2, none.ExitCode);
         Assert.Contains("no command given", none.Err);
+    }
+
+    [Fact]
+    public async Task Run_streams_the_command_output_and_passes_its_exit_code_on()
+    {
+        var hello = await RunInPodAsync("web", [], "", "echo", "hello", "from", "the", "pod");
+        Assert.True(hello.ExitCode == 0, hello.Err);
+        Assert.Equal("hello from the pod\n", hello.Out);
+
+        var exit = await RunInPodAsync("web", [], "", "sh", "-c", "exit 3");
+        Assert.Equal(3, exit.ExitCode);
+
+        // The app's env reaches the command (from the app Secret, by reference).
+        var env = await RunInPodAsync("jobs", [], "", "printenv", "REDIS_URL");
+        Assert.True(env.ExitCode == 0, env.Err);
+        Assert.Equal("redis://saas-redis:6379\n", env.Out);
+
+        var missing = await RunInPodAsync("web", [], "", "rake", "nothing");
+        Assert.Equal(127, missing.ExitCode);
+        Assert.Contains("sandbox: rake: not simulated", missing.Out);
+
+        Assert.Empty(await RunPodsAsync());
+    }
+
+    [Fact]
+    public async Task Run_with_stdin_sends_the_input_to_the_command_and_closes_it_at_the_end()
+    {
+        var cat = await RunInPodAsync("web", ["-i"], "line one\nline two\n", "cat");
+        Assert.True(cat.ExitCode == 0, cat.Err);
+        Assert.Equal("line one\nline two\n", cat.Out);
+
+        var failing = await RunInPodAsync("web", ["-i"], "ignored\n", "sh", "-c", "exit 5");
+        Assert.Equal(5, failing.ExitCode);
+
+        var empty = await RunInPodAsync("web", ["-i"], "", "cat");
+        Assert.True(empty.ExitCode == 0, empty.Err);
+        Assert.Equal("", empty.Out);
+
+        Assert.Empty(await RunPodsAsync());
+    }
+
+    [Fact]
+    public async Task Run_pod_comes_from_the_app_template_without_probes_ports_traffic_or_secret_values()
+    {
+        var config = SandboxInspector.Config(Project);
+        await using var world = await SandboxInspector.OpenAsync(Project);
+        await using var cluster = await Nvoi.Operations.ClusterConnection.OpenAsync(world, new Nvoi.Operations.Deploy.DesiredState(config), default);
+        var deployment = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("saas-web", "default");
+        var pod = Nvoi.Cluster.OneOffPod.FromDeployment(deployment, "saas", "web", ["bin/rails", "console"], stdin: true);
+
+        Assert.StartsWith("saas-web-run-", pod.Metadata.Name);
+        Assert.Equal("web", pod.Metadata.Labels["nvoi.io/run"]);
+        Assert.False(pod.Metadata.Labels.ContainsKey("app"), "a run pod must not be selected by the app's Service");
+        Assert.Equal("Never", pod.Spec.RestartPolicy);
+        var container = Assert.Single(pod.Spec.Containers);
+        Assert.Equal(deployment.Spec.Template.Spec.Containers[0].Image, container.Image);
+        Assert.Equal(["bin/rails", "console"], container.Command);
+        Assert.Null(container.ReadinessProbe);
+        Assert.Null(container.LivenessProbe);
+        Assert.Null(container.Ports);
+        Assert.True(container.Stdin == true && container.StdinOnce == true);
+        Assert.Contains(container.Env, e => e.Name == "SECRET_KEY_BASE" && e.ValueFrom?.SecretKeyRef?.Name == "app-secret-saas");
+        var json = k8s.KubernetesJson.Serialize(pod);
+        foreach (var secret in Project.SecretValues()) Assert.DoesNotContain(secret, json);
+        Assert.NotNull(deployment.Spec.Template.Spec.Containers[0].ReadinessProbe); // the template is left as it was
+    }
+
+    [Fact]
+    public async Task Run_refuses_an_unknown_app_no_command_and_json()
+    {
+        var unknown = await RunInPodAsync("api", [], "", "true");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("no app named 'api'", unknown.Err);
+
+        var none = await Project.NvoiAsync("run", "web");
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("no command given", none.Err);
+
+        var json = await RunInPodAsync("web", ["--json"], "", "true");
+        Assert.Equal(2, json.ExitCode);
+    }
+
+    /// <summary>Pods nvoi run left behind (it deletes each one when its command ends).</summary>
+    private async Task<IReadOnlyList<string>> RunPodsAsync()
+    {
+        var config = SandboxInspector.Config(Project);
+        await using var world = await SandboxInspector.OpenAsync(Project);
+        await using var cluster = await Nvoi.Operations.ClusterConnection.OpenAsync(world, new Nvoi.Operations.Deploy.DesiredState(config), default);
+        var pods = await cluster.Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: Nvoi.Cluster.OneOffPod.RunLabel);
+        return pods.Items.Select(p => p.Metadata.Name).ToList();
     }
 }
