@@ -32,7 +32,7 @@ internal sealed class CredentialsCommand : Command
         {
             var file = ConfigFiles.Open(ctx);
             using var held = file.Lock(ctx.Output.Info);
-            var key = ctx.Parse.GetValue(path)!;
+            var key = Configuration.Editing.YamlPathEditor.Normalize(ctx.Parse.GetValue(path)!);
             var text = Configuration.Editing.YamlPathEditor.Set(file.ReadText(), key, ctx.Parse.GetValue(value)!);
             file.WriteText(text);
             var shown = Configuration.Editing.SecretPaths.IsSecret("application." + key) ? "********" : ctx.Parse.GetValue(value);
