@@ -245,11 +245,12 @@ internal sealed class ConfigCommand : Command
         return group;
     }
 
-    /// <summary>Load, edit, validate, write atomically, print what changed.</summary>
+    /// <summary>Under deploy.enc's lock: load, edit, validate, write atomically; then print what changed.</summary>
     private static void BindEdit(Command command, CliHost host, Action<CommandContext, ConfigEditor> edit) =>
         CommandRunner.Bind(command, host, (ctx, _) =>
         {
             var file = ConfigFiles.Open(ctx);
+            using var held = file.Lock(ctx.Output.Info);
             var config = file.LoadForEdit();
             var before = ConfigFlattener.Flatten(config);
             edit(ctx, new ConfigEditor(config));

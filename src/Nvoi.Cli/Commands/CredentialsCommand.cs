@@ -31,7 +31,8 @@ internal sealed class CredentialsCommand : Command
         CommandRunner.Bind(set, host, (ctx, _) =>
         {
             var file = ConfigFiles.Open(ctx);
-            var key = ctx.Parse.GetValue(path)!;
+            using var held = file.Lock(ctx.Output.Info);
+            var key = Configuration.Editing.YamlPathEditor.Normalize(ctx.Parse.GetValue(path)!);
             var text = Configuration.Editing.YamlPathEditor.Set(file.ReadText(), key, ctx.Parse.GetValue(value)!);
             file.WriteText(text);
             var shown = Configuration.Editing.SecretPaths.IsSecret("application." + key) ? "********" : ctx.Parse.GetValue(value);
@@ -48,6 +49,9 @@ internal sealed class CredentialsCommand : Command
     private static async Task<int> Edit(CommandContext ctx, CancellationToken ct)
     {
         var existing = ConfigFiles.TryOpen(ctx);
+        // Held for the whole session: a `config … set` or a deploy pinning a host key meanwhile waits (and
+        // says so) instead of being overwritten by the text the editor started from.
+        using var held = existing?.Lock(ctx.Output.Info) ?? Credentials.CredentialLock.Acquire(ConfigFiles.NewPath(ctx), ctx.Output.Info);
         var original = existing?.ReadText() ?? ConfigFiles.NewTemplate();
         var dir = Directory.CreateTempSubdirectory("nvoi-edit-"); // 0700
         var temp = Path.Combine(dir.FullName, "deploy.yml");

@@ -17,6 +17,9 @@ internal static class ConfigFiles
         return File.Exists(path) ? Open(ctx) : null;
     }
 
+    /// <summary>Where a new deploy.enc would be created.</summary>
+    public static string NewPath(CommandContext ctx) => ConfigFile.NewPath(ctx.WorkingDirectory, ctx.ConfigPath, ctx.Host.GetEnvironmentVariable);
+
     public static string NewTemplate() => CredentialsTemplate.Render();
 
     /// <summary>The errors of a complete config, one per line, or null when it is valid.</summary>

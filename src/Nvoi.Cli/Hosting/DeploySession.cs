@@ -1,5 +1,4 @@
 using Nvoi.Configuration;
-using Nvoi.Configuration.Editing;
 using Nvoi.Operations;
 using Nvoi.Operations.Deploy;
 using Nvoi.Sandbox.World;
@@ -66,8 +65,8 @@ internal sealed class DeploySession : IAsyncDisposable
         try
         {
             // The file holds the config without --branch: pins are stored by server name, which is branch-specific already.
-            var text = YamlPathEditor.Set(File.ReadText(), $"ssh_keys.host_keys.{server}", publicKey);
-            File.WriteText(text);
+            // Under deploy.enc's lock, merged into what is on disk now: a `config … set` meanwhile is kept.
+            await Task.Run(() => File.PinHostKey(server, publicKey, _ctx.Output.Info));
         }
         finally
         {

@@ -74,6 +74,8 @@ internal sealed class ConfigBinder(List<ConfigError> errors, Dictionary<string, 
                 };
             }
         }
+        // nvoi 0.2.0's `config provider rm` leaves `compute_provider: {}`: no provider, as if the key were absent.
+        if (a.ComputeProvider is { Hetzner: null, Aws: null, Scaleway: null }) a.ComputeProvider = null;
         if (Fields(f, p, "database", ConfigShape.Database) is { } db)
         {
             var d = J(p, "database");

@@ -62,6 +62,30 @@ public sealed class ConfigFile
     public DeployConfig Load(string? branch = null) =>
         ConfigSource.FromText(ReadText(), IsPlaintext ? _environment : null, branch);
 
+    /// <summary>
+    /// Holds deploy.enc's exclusive lock (deploy.enc.lock beside it, see <see cref="CredentialLock"/>) for one
+    /// read–modify–write: every writer reads and writes inside it. <paramref name="onWait"/> hears once that
+    /// another nvoi holds it. A plaintext file has no lock (nvoi never writes it).
+    /// </summary>
+    public IDisposable Lock(Action<string>? onWait = null) => _store is null ? NoLock.Instance : _store.Lock(onWait);
+
+    private sealed class NoLock : IDisposable
+    {
+        public static readonly NoLock Instance = new();
+        public void Dispose() { }
+    }
+
+    /// <summary>
+    /// Pins a server's host key: under the lock, re-reads the file and adds only this key, so edits made by
+    /// others since the deploy loaded the config are kept.
+    /// </summary>
+    public void PinHostKey(string server, string publicKey, Action<string>? onWait = null)
+    {
+        RequireWritable();
+        using var _ = Lock(onWait);
+        WriteText(Editing.YamlPathEditor.Set(ReadText(), $"ssh_keys.host_keys.{server}", publicKey));
+    }
+
     /// <summary>The config as a `config … set|rm` edit starts from it: parsed, not yet complete.</summary>
     public DeployConfig LoadForEdit()
     {

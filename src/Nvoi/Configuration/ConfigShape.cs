@@ -58,6 +58,32 @@ internal sealed class ConfigShape
         ("env", StringMap), ("secrets", StringMap), ("ssh_keys", SshKeys));
     public static readonly ConfigShape Root = Obj(("application", Application));
 
+    /// <summary>
+    /// The leaves that are not strings (<c>*</c> matches any map key), and what they hold; every other leaf is a string.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> TypedLeaves = new Dictionary<string, string>
+    {
+        ["application.keep_count"] = "integer",
+        ["application.servers.*.master"] = "boolean",
+        ["application.servers.*.count"] = "integer",
+        ["application.servers.*.volumes.*.size"] = "integer",
+        ["application.app.*.port"] = "integer",
+        ["application.app.*.healthcheck.port"] = "integer",
+        ["application.app.*.healthcheck.retries"] = "integer",
+        ["application.services.*.port"] = "integer",
+    };
+
+    /// <summary>What the leaf at <paramref name="segments"/> (from <c>application</c> on) holds: "integer", "boolean" or "string".</summary>
+    public static string LeafType(IReadOnlyList<string> segments)
+    {
+        foreach (var (pattern, type) in TypedLeaves)
+        {
+            var parts = pattern.Split('.');
+            if (parts.Length == segments.Count && parts.Zip(segments).All(p => p.First == "*" || p.First == p.Second)) return type;
+        }
+        return "string";
+    }
+
     /// <summary>Every accepted key path; map keys are <c>*</c> (<c>application.servers.*.volumes.*.size</c>).</summary>
     public static IReadOnlySet<string> KeyPaths()
     {

@@ -142,6 +142,15 @@ public static partial class ConfigWriter
     [GeneratedRegex("^[A-Za-z0-9_/.][A-Za-z0-9_ ./@+=,:~%-]*$")]
     private static partial Regex PlainChars();
 
+    /// <summary>
+    /// The style a string value is written in: plain only when every YAML reader (YAML 1.1's Psych included)
+    /// reads it back as this same string; a literal block for multi-line text that survives one; else double-quoted.
+    /// </summary>
+    internal static ScalarStyle StyleOf(string value, bool key = false) =>
+        value.Contains('\n')
+            ? (!key && LiteralSafe(value) ? ScalarStyle.Literal : ScalarStyle.DoubleQuoted)
+            : PlainSafe(value) ? ScalarStyle.Plain : ScalarStyle.DoubleQuoted;
+
     private sealed class W(IEmitter emitter)
     {
         public void E(ParsingEvent ev) => emitter.Emit(ev);
@@ -149,13 +158,7 @@ public static partial class ConfigWriter
         public void End() => E(new MappingEnd());
         public void Plain(string value) => E(new Scalar(null, null, value, ScalarStyle.Plain, true, false));
 
-        public void Text(string value, bool key = false)
-        {
-            var style = value.Contains('\n')
-                ? (!key && LiteralSafe(value) ? ScalarStyle.Literal : ScalarStyle.DoubleQuoted)
-                : PlainSafe(value) ? ScalarStyle.Plain : ScalarStyle.DoubleQuoted;
-            E(new Scalar(null, null, value, style, true, true));
-        }
+        public void Text(string value, bool key = false) => E(new Scalar(null, null, value, StyleOf(value, key), true, true));
 
         public void Key(string key) => Text(key, key: true);
 

@@ -3,6 +3,7 @@ namespace Nvoi.Credentials;
 /// <summary>
 /// Writes a file so that readers see either the old or the new content: the bytes go to PATH.tmp
 /// (created fresh with mode 0600, never world-readable even briefly), are flushed to disk, then renamed over PATH.
+/// When PATH is a symbolic link the write goes to its final target (the tmp file beside it), so the link stays a link.
 /// </summary>
 internal static class AtomicFile
 {
@@ -14,7 +15,8 @@ internal static class AtomicFile
     /// <summary>Writes <paramref name="data"/> to <paramref name="path"/> atomically. On failure the tmp file is removed and PATH is untouched.</summary>
     public static void Write(string path, ReadOnlySpan<byte> data, FaultHook? fault = null)
     {
-        var tmp = path + ".tmp";
+        var target = ResolveTarget(path);
+        var tmp = target + ".tmp";
         var created = false;
         try
         {
@@ -27,7 +29,7 @@ internal static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
             fault?.Invoke("rename", tmp);
-            File.Move(tmp, path, overwrite: true);
+            File.Move(tmp, target, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -38,6 +40,21 @@ internal static class AtomicFile
         {
             if (created) TryDelete(tmp);
             throw;
+        }
+    }
+
+    /// <summary>The file a write of <paramref name="path"/> replaces: the final target of a symbolic link (chains followed), else the path itself.</summary>
+    public static string ResolveTarget(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is null) return path;
+            return info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialsException($"cannot follow the symbolic link {path}: {e.Message}", e);
         }
     }
 

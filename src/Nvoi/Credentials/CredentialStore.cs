@@ -64,6 +64,12 @@ public sealed class CredentialStore
         }
     }
 
+    /// <summary>
+    /// Takes the exclusive lock of deploy.enc (<see cref="CredentialLock"/>, file deploy.enc.lock); hold it across
+    /// a <see cref="Read"/> and the <see cref="Write"/> that follows so no other writer's change is lost.
+    /// </summary>
+    public CredentialLock Lock(Action<string>? onWait = null) => CredentialLock.Acquire(EncryptedPath, onWait);
+
     /// <summary>Encrypts <paramref name="plaintext"/> (UTF-8, no BOM) and replaces deploy.enc atomically.</summary>
     public void Write(string plaintext)
     {

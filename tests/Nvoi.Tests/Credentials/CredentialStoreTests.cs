@@ -28,6 +28,28 @@ public class CredentialStoreTests
     }
 
     [Fact]
+    public void A_write_through_a_symlinked_deploy_enc_replaces_the_target_and_keeps_the_link()
+    {
+        using var dir = new TempDir();
+        var target = CredentialStore.Initialize(dir["secrets/deploy.enc"], Yaml);
+        File.CreateSymbolicLink(dir["middle.enc"], dir["secrets/deploy.enc"]);
+        File.CreateSymbolicLink(dir["deploy.enc"], "middle.enc"); // a relative link to a link
+        var viaLink = new CredentialStore(dir["deploy.enc"], target.Key);
+
+        viaLink.Write("application:\n  name: through-the-link\n");
+
+        Assert.Equal("middle.enc", new FileInfo(dir["deploy.enc"]).LinkTarget);
+        Assert.Equal(dir["secrets/deploy.enc"], new FileInfo(dir["middle.enc"]).LinkTarget);
+        Assert.Null(new FileInfo(dir["secrets/deploy.enc"]).LinkTarget);
+        Assert.Equal("application:\n  name: through-the-link\n", target.Read());
+        Assert.Equal(Mode0600, File.GetUnixFileMode(dir["secrets/deploy.enc"]));
+        Assert.False(File.Exists(dir["deploy.enc.tmp"]));
+        Assert.False(File.Exists(dir["secrets/deploy.enc.tmp"]));
+        // The lock of every path to the file is the target's.
+        Assert.Equal(dir["secrets/deploy.enc.lock"], CredentialLock.PathFor(dir["deploy.enc"]));
+    }
+
+    [Fact]
     public void Initialize_beside_a_nested_enc_puts_the_key_there()
     {
         using var dir = new TempDir();

@@ -10,8 +10,13 @@ namespace Nvoi.Configuration.Editing;
 /// </summary>
 public static class YamlPathEditor
 {
+    /// <summary>The path as given without a leading <c>application.</c> (nvoi 0.2.0 accepted and stripped it).</summary>
+    public static string Normalize(string dotPath) =>
+        dotPath.StartsWith("application.", StringComparison.Ordinal) ? dotPath["application.".Length..] : dotPath;
+
     public static string Set(string yaml, string dotPath, string value)
     {
+        dotPath = Normalize(dotPath);
         var segments = dotPath.Split('.');
         if (segments.Any(string.IsNullOrWhiteSpace))
             throw new ConfigEditException($"invalid path '{dotPath}': use dot-separated keys such as database.secrets.POSTGRES_DB");
@@ -36,10 +41,7 @@ public static class YamlPathEditor
             walked += "." + segment;
             node = Child(node, segment, walked);
         }
-        node.Children[new YamlScalarNode(segments[^1])] = new YamlScalarNode(value)
-        {
-            Style = NeedsQuotes(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any,
-        };
+        node.Children[new YamlScalarNode(segments[^1])] = new YamlScalarNode(value) { Style = StyleFor(["application", .. segments], value) };
 
         var writer = new StringWriter();
         stream.Save(writer, assignAnchors: false);
@@ -66,11 +68,13 @@ public static class YamlPathEditor
         return created;
     }
 
-    // Plain style where YAML reads the text back unchanged (so "3" and "true" keep their types for
-    // integer and boolean keys, and become text under env/secrets); quoted where plain would
-    // change or break the value.
-    private static bool NeedsQuotes(string value) =>
-        value.Length == 0 || value.Contains('\n') || value.Contains(": ") || value.Contains(" #") ||
-        value.StartsWith(' ') || value.EndsWith(' ') || "!&*{}[]|>'\"%@`#,?-:".Contains(value[0]) ||
-        value is "null" or "Null" or "NULL" or "~";
+    // An integer or boolean key takes a plain number or true/false (so `servers.master.count 3` stays a
+    // number); everything else is a string and written as one: quoted wherever a YAML 1.1 reader (nvoi
+    // 0.2.0's Psych) would take it for a boolean, number, date or null (yes, 0755, 2025-01-01, ~, "").
+    private static ScalarStyle StyleFor(string[] segments, string value) => ConfigShape.LeafType(segments) switch
+    {
+        "integer" when int.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _) => ScalarStyle.Plain,
+        "boolean" when value is "true" or "false" => ScalarStyle.Plain,
+        _ => ConfigWriter.StyleOf(value),
+    };
 }
