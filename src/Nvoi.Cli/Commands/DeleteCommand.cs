@@ -72,7 +72,7 @@ internal sealed class UnlockCommand : Command
             if (ctx.Output.Mode == OutputMode.Json)
             {
                 ctx.Output.WriteJson(new UnlockJson(result.Master, result.Removed is not null, result.Removed?.Holder,
-                    result.Removed?.Since.ToString("O"), result.Removed?.Version));
+                    result.Removed?.Since.ToString("O"), result.Removed?.Version, result.Removed is { NamesProcess: true } r ? r.Pid : null));
                 return ExitCodes.Success;
             }
             if (!result.MasterExists)
@@ -80,8 +80,8 @@ internal sealed class UnlockCommand : Command
             else if (result.Removed is not { } held)
                 ctx.Output.Success($"no lock on {result.Master}: nothing to remove");
             else
-                ctx.Output.Success($"removed the deploy lock held by {held.Holder} since {held.Since:u} " +
-                    $"({FormatAge(host.Time.GetUtcNow() - held.Since)} ago, nvoi {held.Version})");
+                ctx.Output.Success($"removed the deploy lock held by {held.Who} since {held.Since:u} " +
+                    $"({FormatAge(host.Time.GetUtcNow() - held.Since)} ago{(held.Version.Length > 0 ? ", nvoi " + held.Version : "")})");
             return ExitCodes.Success;
         });
     }
@@ -89,5 +89,5 @@ internal sealed class UnlockCommand : Command
     private static string FormatAge(TimeSpan t) =>
         t < TimeSpan.Zero ? "0s" : t.TotalMinutes < 1 ? $"{t.TotalSeconds:0}s" : t.TotalHours < 1 ? $"{t.TotalMinutes:0}m" : $"{t.TotalHours:0.0}h";
 
-    private sealed record UnlockJson(string Master, bool Removed, string? Holder, string? Since, string? Version);
+    private sealed record UnlockJson(string Master, bool Removed, string? Holder, string? Since, string? Version, int? Pid);
 }

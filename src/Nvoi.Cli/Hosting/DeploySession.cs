@@ -46,7 +46,7 @@ internal sealed class DeploySession : IAsyncDisposable
         DockerfilePath = dockerfile is null ? null : Path.GetFullPath(dockerfile, _ctx.Host.CurrentDirectory),
         NvoiVersion = NvoiApp.Version,
         PinHostKey = PinAsync,
-        Holder = LockHolder.Current(),
+        Holder = LockProcess.Current(),
         // The sandbox's traffic check is exact: no need to wait between its answers.
         VerifyInterval = Sandbox ? TimeSpan.Zero : TimeSpan.FromSeconds(5),
     };

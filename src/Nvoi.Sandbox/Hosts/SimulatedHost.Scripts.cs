@@ -141,30 +141,31 @@ public sealed partial class SimulatedHost
             case "release":
                 o.Out(DeleteFile(s, path) ? "lock: released" : "lock: absent");
                 return 0;
-            case "acquire" when a.Length == 6:
+            case "acquire" when a.Length is 5 or 6:
                 if (!IsDirectory(s, SimulatedPaths.Parent(path)))
                 {
                     o.Err($"sh: cannot create {a[1]}.guard: Directory nonexistent");
                     return 2;
                 }
-                var content = $"holder={a[2]}\nsince={a[3]}\nversion={a[4]}\n";
+                var content = a[4] + "\n";
                 if (current is null)
                 {
                     WriteText(s, path, content);
                     o.Out("lock: acquired");
                     return 0;
                 }
-                var since = LockInfo.Parse(current)?.Since.ToUnixTimeSeconds();
-                var now = long.Parse(a[3], CultureInfo.InvariantCulture);
-                if (since is { } t && now - t < long.Parse(a[5], CultureInfo.InvariantCulture))
-                {
-                    o.Out("lock: held");
-                    o.Write(current);
-                    return 0;
-                }
-                o.Out("lock: replaced-stale");
-                o.Write(current);
-                WriteText(s, path, content);
+                // The script's rules: the exact text the caller proved dead, else a lock naming a process is held,
+                // else 0.2.0's age rule (a lock without a timestamp is free).
+                var trimmed = current.TrimEnd('\n');
+                var existing = LockInfo.Parse(current);
+                string status;
+                if (a.Length == 6 && a[5].Length > 0 && trimmed == a[5]) status = "replaced-dead";
+                else if (current.Split('\n').Any(l => l.Length > 4 && l.StartsWith("pid=", StringComparison.Ordinal) && l[4] is >= '1' and <= '9')) status = "held";
+                else if (existing is { } e && long.Parse(a[2], CultureInfo.InvariantCulture) - e.Since.ToUnixTimeSeconds() < long.Parse(a[3], CultureInfo.InvariantCulture)) status = "held";
+                else status = "replaced-stale";
+                o.Out("lock: " + status);
+                o.Out(trimmed);
+                if (status != "held") WriteText(s, path, content);
                 return 0;
             default:
                 o.Err($"unknown action: {a[0]}");

@@ -9,24 +9,29 @@ public static partial class ServerSetup
     public static readonly TimeSpan DefaultLockStaleAfter = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Takes the deploy lock at <paramref name="path"/> atomically (two concurrent deploys cannot both
-    /// get it). A lock older than <paramref name="staleAfter"/> at <c>lockInfo.Since</c> is replaced.
+    /// Takes the deploy lock at <paramref name="path"/> atomically (two concurrent deploys cannot both get it, under
+    /// flock on the server). An existing lock is replaced only when it is <paramref name="takeOver"/> (a holder the
+    /// caller proved dead; compared under the flock, so of several callers only one replaces it), or when it names no
+    /// process (nvoi 0.2.0's) and is older than <paramref name="staleAfter"/> at <c>lockInfo.Since</c>.
     /// </summary>
     public static async Task<LockResult> AcquireDeployLockAsync(IRemoteHost master, string path, LockInfo lockInfo,
-        TimeSpan staleAfter, CancellationToken cancellationToken = default)
+        TimeSpan staleAfter, CancellationToken cancellationToken = default, LockInfo? takeOver = null)
     {
         RequireAbsolutePath(path, nameof(path));
         ArgumentNullException.ThrowIfNull(lockInfo);
         RequireLine(lockInfo.Holder, nameof(lockInfo.Holder));
         RequireLine(lockInfo.Version, nameof(lockInfo.Version));
+        RequireLine(lockInfo.BootId, nameof(lockInfo.BootId));
+        RequireLine(lockInfo.PidNamespace, nameof(lockInfo.PidNamespace));
+        string[] takeOverArgument = takeOver is null ? [] : [takeOver.Format().TrimEnd('\n')];
         var result = await RunScriptAsync(master, HostScripts.DeployLock, "take the deploy lock",
-            ["acquire", path, lockInfo.Holder, Unix(lockInfo.Since), lockInfo.Version, Seconds(staleAfter)],
+            ["acquire", path, Unix(lockInfo.Since), Seconds(staleAfter), lockInfo.Format().TrimEnd('\n'), .. takeOverArgument],
             null, cancellationToken).ConfigureAwait(false);
         var (status, content) = SplitLockOutput(result.Stdout);
         return status switch
         {
             "acquired" => new LockResult.Acquired(null),
-            "replaced-stale" => new LockResult.Acquired(LockInfo.Parse(content)),
+            "replaced-stale" or "replaced-dead" => new LockResult.Acquired(LockInfo.Parse(content)),
             "held" => new LockResult.HeldBy(LockInfo.Parse(content)
                 ?? throw new HostSetupException(master.Server, "take the deploy lock", 0, "unreadable lock file " + path)),
             _ => throw new HostSetupException(master.Server, "take the deploy lock", 0, "unexpected answer: " + status),

@@ -47,8 +47,8 @@ public class DeployFailureTests
         if (!world.SimulatedServers().Contains(names.Server("master", 1))) return;
         var master = world.HostByName(names.Server("master", 1));
         await ServerSetup.ReleaseDeployLockAsync(master, names.DeployLockPath, default);
-        var dead = $"{Environment.UserName}@{Environment.MachineName} (pid 2147483000)";
-        await ServerSetup.AcquireDeployLockAsync(master, names.DeployLockPath, new LockInfo(dead, DateTimeOffset.UtcNow, "0.0.1"), TimeSpan.FromHours(1), default);
+        var dead = LockProcess.Current() with { Pid = 2147483000 };
+        await ServerSetup.AcquireDeployLockAsync(master, names.DeployLockPath, dead.Lock(DateTimeOffset.UtcNow, "0.0.1"), TimeSpan.FromHours(1), default);
     }
 
     private static async Task AssertConvergedAsync(SandboxProject project, string because)
@@ -76,9 +76,9 @@ public class DeployFailureTests
 
         var holding = new TaskCompletionSource();
         var release = new TaskCompletionSource();
-        var first = Task.Run(() => EngineHarness.DeployAsync(project, new BlockingSink("workloads", holding, release), holder: "alice@laptop (pid 1)"));
+        var first = Task.Run(() => EngineHarness.DeployAsync(project, new BlockingSink("workloads", holding, release), holder: new LockProcess("alice@laptop", "boot-a", "pid:[1]", 1)));
         await holding.Task;
-        var second = await Assert.ThrowsAsync<DeployLockedException>(() => EngineHarness.DeployAsync(project, holder: "bob@desktop (pid 2)"));
+        var second = await Assert.ThrowsAsync<DeployLockedException>(() => EngineHarness.DeployAsync(project, holder: new LockProcess("bob@desktop", "boot-b", "pid:[1]", 2)));
         Assert.Contains("alice@laptop (pid 1)", second.Message);
         Assert.Contains("nvoi unlock", second.Message);
         release.SetResult();

@@ -29,16 +29,16 @@ public static class EngineHarness
     public static async Task<SandboxWorld> WorldAsync(SandboxProject project, DeployConfig config, SandboxSettings? settings = null) =>
         await SandboxWorld.OpenAsync(config, Path.Combine(project.Run.Dir, ".nvoi", "sandbox"), TimeProvider.System, settings);
 
-    public static DeployOptions Options(SandboxProject project, string? holder = null) => new()
+    public static DeployOptions Options(SandboxProject project, LockProcess? holder = null) => new()
     {
         WorkingDirectory = project.Run.Dir,
         VerifyInterval = TimeSpan.Zero,
         RolloutTimeout = TimeSpan.FromSeconds(30),
-        Holder = holder ?? LockHolder.Current(),
+        Holder = holder ?? LockProcess.Current(),
     };
 
     public static async Task DeployAsync(SandboxProject project, IProgressSink? sink = null, SandboxSettings? settings = null,
-        string? branch = null, string? holder = null, CancellationToken ct = default)
+        string? branch = null, LockProcess? holder = null, CancellationToken ct = default)
     {
         var config = Config(project, branch);
         await using var world = await WorldAsync(project, config, settings);

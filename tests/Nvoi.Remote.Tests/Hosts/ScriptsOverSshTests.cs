@@ -26,13 +26,26 @@ public class ScriptsOverSshTests(SshdFixture fixture) : IClassFixture<SshdFixtur
     [Fact]
     public Task Lock_sequence() => LockContract.SequenceAsync(_host, Path.Combine(_dir.FullName, "nvoi-deploy-app.lock"));
 
+    // 50 rounds of each race through the real script, flock and sshd.
     [Fact]
-    public async Task Concurrent_acquires_have_one_winner()
+    public async Task Fifty_races_each_have_one_winner()
     {
-        for (var round = 0; round < 3; round++)
-        {
+        for (var round = 0; round < 50; round++)
             await LockContract.ConcurrentAsync([_host], Path.Combine(_dir.FullName, $"race-{round}.lock"));
-        }
+    }
+
+    [Fact]
+    public async Task Fifty_races_for_a_dead_holders_lock_each_have_one_winner()
+    {
+        for (var round = 0; round < 50; round++)
+            await LockContract.DeadHolderRaceAsync([_host], Path.Combine(_dir.FullName, $"dead-{round}.lock"));
+    }
+
+    [Fact]
+    public async Task Fifty_races_never_take_a_live_lock_of_another_pid_namespace()
+    {
+        for (var round = 0; round < 50; round++)
+            await LockContract.LiveHolderElsewhereRaceAsync([_host], Path.Combine(_dir.FullName, $"live-{round}.lock"));
     }
 
     [Fact]

@@ -90,28 +90,36 @@ public class ServerSetupArgvTests
     public async Task Lock_calls_and_answers()
     {
         var since = DateTimeOffset.FromUnixTimeSeconds(1_764_000_000);
-        var info = new LockInfo("ana@laptop", since, "0.3.0");
+        var info = new LockInfo("ana@laptop", since, "0.3.0") { BootId = "b1", PidNamespace = "pid:[4026531836]", Pid = 41 };
+        const string text = "1764000000\nholder=ana@laptop\nboot=b1\npidns=pid:[4026531836]\npid=41\nversion=0.3.0";
         var host = new RecordingHost()
             .Answer(0, "lock: acquired\n")
             .Answer(0, "lock: held\nholder=bob@ci\nsince=1763999000\nversion=0.3.0\n")
             .Answer(0, "lock: replaced-stale\n1763000000\n")
+            .Answer(0, "lock: replaced-dead\n" + text + "\n")
             .Answer(0, "lock: present\nholder=bob@ci\nsince=1763999000\nversion=0.3.0\n")
             .Answer(0, "lock: none\n")
             .Answer(0, "lock: released\n")
             .Answer(0, "lock: absent\n");
+        Assert.Equal(text + "\n", info.Format());
         Assert.Equal(new LockResult.Acquired(null), await ServerSetup.AcquireDeployLockAsync(host, "/tmp/l.lock", info, TimeSpan.FromHours(1)));
-        AssertScript(host, 0, "deploy-lock", "acquire", "/tmp/l.lock", "ana@laptop", "1764000000", "0.3.0", "3600");
+        AssertScript(host, 0, "deploy-lock", "acquire", "/tmp/l.lock", "1764000000", "3600", text);
         var bob = new LockInfo("bob@ci", DateTimeOffset.FromUnixTimeSeconds(1_763_999_000), "0.3.0");
         Assert.Equal(new LockResult.HeldBy(bob), await ServerSetup.AcquireDeployLockAsync(host, "/tmp/l.lock", info, TimeSpan.FromHours(1)));
         Assert.Equal(new LockResult.Acquired(new LockInfo("", DateTimeOffset.FromUnixTimeSeconds(1_763_000_000), "")),
             await ServerSetup.AcquireDeployLockAsync(host, "/tmp/l.lock", info, TimeSpan.FromHours(1)));
+        Assert.Equal(new LockResult.Acquired(info),
+            await ServerSetup.AcquireDeployLockAsync(host, "/tmp/l.lock", info with { Pid = 42 }, TimeSpan.FromHours(1), takeOver: info));
+        AssertScript(host, 3, "deploy-lock", "acquire", "/tmp/l.lock", "1764000000", "3600", text.Replace("pid=41", "pid=42"), text);
         Assert.Equal(bob, await ServerSetup.ReadDeployLockAsync(host, "/tmp/l.lock"));
         Assert.Null(await ServerSetup.ReadDeployLockAsync(host, "/tmp/l.lock"));
         Assert.True(await ServerSetup.ReleaseDeployLockAsync(host, "/tmp/l.lock"));
         Assert.False(await ServerSetup.ReleaseDeployLockAsync(host, "/tmp/l.lock"));
-        AssertScript(host, 6, "deploy-lock", "release", "/tmp/l.lock");
+        AssertScript(host, 7, "deploy-lock", "release", "/tmp/l.lock");
         await Assert.ThrowsAsync<ArgumentException>(() =>
             ServerSetup.AcquireDeployLockAsync(host, "/tmp/l.lock", info with { Holder = "a\nb" }, TimeSpan.FromHours(1)));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            ServerSetup.AcquireDeployLockAsync(host, "/tmp/l.lock", info with { BootId = "a\nb" }, TimeSpan.FromHours(1)));
     }
 
     [Fact]
@@ -121,6 +129,18 @@ public class ServerSetupArgvTests
         var removed = await ServerSetup.PruneImagesAsync(host, "localhost:30500/app", 3);
         AssertScript(host, 0, "prune-images", "localhost:30500/app", "3");
         Assert.Equal(["localhost:30500/app:20250101000000", "localhost:30500/app:20240101000000"], removed);
+    }
+
+    [Fact]
+    public void Our_lock_files_parse_back_whole()
+    {
+        var info = LockInfo.Parse("1764000000\nholder=ana@x\nboot=b-1\npidns=pid:[4026531836]\npid=41\nversion=0.3.0\n");
+        Assert.Equal(new LockInfo("ana@x", DateTimeOffset.FromUnixTimeSeconds(1764000000), "0.3.0") { BootId = "b-1", PidNamespace = "pid:[4026531836]", Pid = 41 }, info);
+        Assert.True(info!.NamesProcess);
+        Assert.Equal("ana@x (pid 41)", info.Who);
+        Assert.Equal(info, LockInfo.Parse(info.Format()));
+        Assert.False(LockInfo.Parse("1764000000\n")!.NamesProcess);
+        Assert.Equal("nvoi 0.2.0", LockInfo.Parse("1764000000\n")!.Who);
     }
 
     [Theory]

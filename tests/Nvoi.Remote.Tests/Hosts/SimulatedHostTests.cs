@@ -70,14 +70,26 @@ public sealed class SimulatedHostTests : IDisposable
     [Fact]
     public Task Lock_sequence() => LockContract.SequenceAsync(Host(), "/tmp/nvoi-deploy-app.lock");
 
+    // Separate instances on one directory stand for separate nvoi processes. 50 rounds of each race.
     [Fact]
-    public async Task Concurrent_acquires_from_separate_instances_have_one_winner()
+    public async Task Fifty_races_from_separate_instances_each_have_one_winner()
     {
-        // Separate instances on one directory stand for separate nvoi processes.
-        for (var round = 0; round < 3; round++)
-        {
+        for (var round = 0; round < 50; round++)
             await LockContract.ConcurrentAsync([Host(), Host(), Host()], $"/tmp/race-{round}.lock");
-        }
+    }
+
+    [Fact]
+    public async Task Fifty_races_for_a_dead_holders_lock_each_have_one_winner()
+    {
+        for (var round = 0; round < 50; round++)
+            await LockContract.DeadHolderRaceAsync([Host(), Host(), Host()], $"/tmp/dead-{round}.lock");
+    }
+
+    [Fact]
+    public async Task Fifty_races_never_take_a_live_lock_of_another_pid_namespace()
+    {
+        for (var round = 0; round < 50; round++)
+            await LockContract.LiveHolderElsewhereRaceAsync([Host(), Host(), Host()], $"/tmp/live-{round}.lock");
     }
 
     [Fact]

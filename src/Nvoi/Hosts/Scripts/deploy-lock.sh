@@ -1,16 +1,20 @@
 #!/bin/sh
 # nvoi-script: deploy-lock
-# Usage: deploy-lock acquire PATH HOLDER SINCE_UNIX VERSION STALE_SECONDS
+# Usage: deploy-lock acquire PATH NOW_UNIX STALE_SECONDS CONTENT [TAKEOVER]
 #        deploy-lock read PATH
 #        deploy-lock release PATH
-# The lock file holds "holder=", "since=" (Unix seconds) and "version=" lines; a file holding a
-# bare Unix timestamp (nvoi 0.2.0) is read as a lock with that age. Acquiring runs under flock on
-# PATH.guard, so two concurrent deploys cannot both win; the content is written to a temporary
-# file and linked/renamed into place, so a reader never sees half a lock. A lock older than
-# STALE_SECONDS (measured against SINCE_UNIX, the caller's now) is replaced.
-# Output (first line): "lock: acquired", "lock: replaced-stale", "lock: held", "lock: present",
-# "lock: none", "lock: released" or "lock: absent"; held/present/replaced-stale are followed by
-# the lock file's lines. Exit 8: the guard could not be taken in time.
+# CONTENT is the lock file's text: a first line holding the Unix timestamp (nvoi 0.2.0 reads the file
+# with to_i, so it sees the lock as held), then holder=, boot=, pidns=, pid= and version= lines.
+# Acquiring runs under flock on PATH.guard, so two concurrent deploys cannot both win; the content is
+# written to a temporary file and linked/renamed into place, so a reader never sees half a lock.
+# An existing lock is replaced only when
+#   - it is the exact TAKEOVER text: the caller proved that holder dead (same machine, boot and pid
+#     namespace, process gone); checked under the flock, so of several callers only one replaces it;
+#   - it names no process (no pid= line: nvoi 0.2.0's bare timestamp, or our versions before 0.3) and
+#     is STALE_SECONDS old at NOW_UNIX, the caller's now (0.2.0's rule), or it holds no timestamp at all.
+# Output (first line): "lock: acquired", "lock: replaced-dead", "lock: replaced-stale", "lock: held",
+# "lock: present", "lock: none", "lock: released" or "lock: absent"; held/present/replaced-* are
+# followed by the lock file's lines. Exit 8: the guard could not be taken in time.
 set -eu
 
 action=$1
@@ -24,6 +28,14 @@ lock_since() {
     esac
 }
 
+take_guard() {
+    exec 9>>"$path.guard"
+    if ! flock -w 30 9; then
+        echo "could not take $path.guard" >&2
+        exit 8
+    fi
+}
+
 case "$action" in
     read)
         if [ -f "$path" ]; then
@@ -34,11 +46,7 @@ case "$action" in
         fi
         ;;
     release)
-        exec 9>>"$path.guard"
-        if ! flock -w 30 9; then
-            echo "could not take $path.guard" >&2
-            exit 8
-        fi
+        take_guard
         if [ -f "$path" ]; then
             rm -f "$path"
             echo "lock: released"
@@ -47,31 +55,37 @@ case "$action" in
         fi
         ;;
     acquire)
-        holder=$3
-        now=$4
-        version=$5
-        stale_seconds=$6
-        exec 9>>"$path.guard"
-        if ! flock -w 30 9; then
-            echo "could not take $path.guard" >&2
-            exit 8
-        fi
+        now=$3
+        stale_seconds=$4
+        content=$5
+        takeover=${6:-}
+        take_guard
         tmp="$path.$$.tmp"
-        printf 'holder=%s\nsince=%s\nversion=%s\n' "$holder" "$now" "$version" >"$tmp"
+        printf '%s\n' "$content" >"$tmp"
         if ln "$tmp" "$path" 2>/dev/null; then
             rm -f "$tmp"
             echo "lock: acquired"
             exit 0
         fi
-        since=$(lock_since)
-        if [ -n "$since" ] && [ $((now - since)) -lt "$stale_seconds" ]; then
+        current=$(cat "$path" 2>/dev/null || true)
+        if [ -n "$takeover" ] && [ "$current" = "$takeover" ]; then
+            echo "lock: replaced-dead"
+        elif grep -q '^pid=[1-9]' "$path"; then
             rm -f "$tmp"
             echo "lock: held"
-            cat "$path"
+            printf '%s\n' "$current"
             exit 0
+        else
+            since=$(lock_since)
+            if [ -n "$since" ] && [ $((now - since)) -lt "$stale_seconds" ]; then
+                rm -f "$tmp"
+                echo "lock: held"
+                printf '%s\n' "$current"
+                exit 0
+            fi
+            echo "lock: replaced-stale"
         fi
-        echo "lock: replaced-stale"
-        cat "$path"
+        printf '%s\n' "$current"
         mv -f "$tmp" "$path"
         ;;
     *)

@@ -9,8 +9,11 @@ public sealed record DeployOptions
     /// <summary>The Dockerfile; default WorkingDirectory/Dockerfile.</summary>
     public string? DockerfilePath { get; init; }
 
-    /// <summary>Recorded in the deploy lock: user@machine (pid N).</summary>
-    public string Holder { get; init; } = LockHolder.Current();
+    /// <summary>Recorded in the deploy lock: user@host, boot id, pid namespace and pid of this process.</summary>
+    public LockProcess Holder { get; init; } = LockProcess.Current();
+
+    /// <summary>Whether a pid runs here: a lock whose holder is provably gone is taken over.</summary>
+    public Func<int, bool> IsProcessRunning { get; init; } = LockProcess.IsRunning;
 
     public string NvoiVersion { get; init; } = "0.0.0";
 
@@ -26,6 +29,7 @@ public sealed record DeployOptions
     public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromMinutes(10);
     public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan SshTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Age after which a lock that names no process (nvoi 0.2.0's) is replaced, as 0.2.0 does.</summary>
     public TimeSpan LockStaleAfter { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>Traffic verification: consecutive good answers needed, attempts, and the wait between them.</summary>

@@ -126,15 +126,10 @@ public sealed partial class Deployer
     {
         await _steps.RunAsync("lock", null, "Take the deploy lock", async () =>
         {
-            var info = new LockInfo(_options.Holder, _world.Time.GetUtcNow(), _options.NvoiVersion);
-            var result = await ServerSetup.AcquireDeployLockAsync(master, _desired.Names.DeployLockPath, info, _options.LockStaleAfter, ct);
-            if (result is LockResult.HeldBy held && LockHolder.IsGoneFromThisMachine(held.Lock.Holder, _options.Holder))
-            {
-                // A deploy from this machine was killed: its process is gone, so its lock is taken over.
-                _steps.Message("lock", $"the deploy that held the lock ({held.Lock.Holder}) is gone: taking its lock over", MessageLevel.Warning);
-                await ServerSetup.ReleaseDeployLockAsync(master, _desired.Names.DeployLockPath, ct);
-                result = await ServerSetup.AcquireDeployLockAsync(master, _desired.Names.DeployLockPath, info, _options.LockStaleAfter, ct);
-            }
+            // A deploy from this machine that was killed is provably gone: its lock is taken over.
+            var result = await LockHolder.AcquireAsync(master, _desired.Names.DeployLockPath, _options.Holder, _world.Time.GetUtcNow(),
+                _options.NvoiVersion, _options.LockStaleAfter, _options.IsProcessRunning,
+                dead => _steps.Message("lock", $"the deploy that held the lock ({dead.Who}) is gone: took its lock over", MessageLevel.Warning), ct);
             if (result is LockResult.HeldBy holder)
                 throw new DeployLockedException(holder.Lock, _world.Time.GetUtcNow());
             return "taken";
@@ -268,7 +263,7 @@ public sealed partial class Deployer
 
 /// <summary>Another deploy holds the lock.</summary>
 public sealed class DeployLockedException(LockInfo holder, DateTimeOffset now) : NvoiException(
-    $"another deploy holds the lock: {holder.Holder} since {holder.Since:u} ({Age(now - holder.Since)} ago, nvoi {holder.Version}). " +
+    $"another deploy holds the lock: {holder.Who} since {holder.Since:u} ({Age(now - holder.Since)} ago{(holder.Version.Length > 0 ? ", nvoi " + holder.Version : "")}). " +
     "If that deploy is dead, run `nvoi unlock`.")
 {
     public LockInfo Holder => holder;
