@@ -43,13 +43,20 @@ public static class NvoiApp
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, CliHost.FromProcess());
+    /// <summary>The process entry: SIGINT, SIGTERM and SIGHUP cancel the command (exit 130).</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var host = CliHost.FromProcess();
+        using var signals = new SignalCancellation(host.Err);
+        return await RunAsync(args, host, signals.Token);
+    }
 
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken ct = default)
     {
         var root = BuildRoot(host);
         var parse = root.Parse(args);
-        var config = new InvocationConfiguration { Output = host.Out, Error = host.Err };
+        // Signals are ours (SignalCancellation): System.CommandLine must not end the process after a timeout.
+        var config = new InvocationConfiguration { Output = host.Out, Error = host.Err, ProcessTerminationTimeout = null };
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors) host.Err.WriteLine($"error: {error.Message}");
