@@ -43,7 +43,8 @@ public class ConfigCommandTests
         var init = await run.RunAsync("config", "init", "--name", "myapp");
         Assert.Equal(0, init.ExitCode);
         Assert.True(File.Exists(run.PathOf("deploy.enc")));
-        Assert.Equal("deploy.key", File.ReadAllLines(run.PathOf(".gitignore")).Last());
+        Assert.Contains("deploy.key", File.ReadAllLines(run.PathOf(".gitignore")));
+        Assert.Contains(".nvoi/", File.ReadAllLines(run.PathOf(".gitignore")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(run.PathOf("deploy.key")));
 
         foreach (var edit in Edits)

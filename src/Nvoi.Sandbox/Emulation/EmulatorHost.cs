@@ -113,9 +113,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         if (StateFile is null || HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) return;
         lock (_saveLock)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(StateFile)!);
+            PrivateFiles.CreateDirectory(Path.GetDirectoryName(StateFile)!);
             var tmp = StateFile + ".tmp";
-            File.WriteAllText(tmp, _emulator.SaveState());
+            PrivateFiles.WriteAllText(tmp, _emulator.SaveState());
             File.Move(tmp, StateFile, overwrite: true);
         }
     }

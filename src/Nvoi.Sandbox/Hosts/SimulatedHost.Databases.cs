@@ -18,7 +18,7 @@ public sealed partial class SimulatedHost
     {
         ArgumentNullException.ThrowIfNull(content);
         var blob = Guid.NewGuid().ToString("N");
-        await using (var file = new FileStream(Path.Combine(_store.BlobDirectory, blob), FileMode.CreateNew, FileAccess.Write))
+        await using (var file = PrivateFiles.Create(Path.Combine(_store.BlobDirectory, blob)))
         {
             await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
         }
@@ -74,7 +74,7 @@ public sealed partial class SimulatedHost
         }
         else
         {
-            File.WriteAllText(BlobPath(copy), EmptyDump);
+            PrivateFiles.WriteAllText(BlobPath(copy), EmptyDump);
         }
         MakeDirectories(s, SimulatedPaths.Normalize(dir));
         SetBlob(s, target, copy);

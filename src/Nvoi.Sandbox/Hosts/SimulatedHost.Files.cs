@@ -20,7 +20,7 @@ public sealed partial class SimulatedHost
     {
         MakeDirectories(s, SimulatedPaths.Parent(path));
         var blob = Guid.NewGuid().ToString("N");
-        File.WriteAllText(Path.Combine(_store.BlobDirectory, blob), text);
+        PrivateFiles.WriteAllText(Path.Combine(_store.BlobDirectory, blob), text);
         SetBlob(s, path, blob);
     }
 

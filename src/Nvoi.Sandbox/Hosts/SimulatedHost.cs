@@ -113,7 +113,7 @@ public sealed partial class SimulatedHost : IRemoteHost
         var path = SimulatedPaths.Normalize(remotePath);
         var blob = Guid.NewGuid().ToString("N");
         var blobPath = Path.Combine(_store.BlobDirectory, blob);
-        await using (var file = new FileStream(blobPath, FileMode.CreateNew, FileAccess.Write))
+        await using (var file = PrivateFiles.Create(blobPath))
         {
             await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
         }

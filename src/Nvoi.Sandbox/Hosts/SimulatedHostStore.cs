@@ -17,11 +17,11 @@ internal sealed class SimulatedHostStore
 
     public SimulatedHostStore(string directory, string server)
     {
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         _stateFile = Path.Combine(directory, server + StateSuffix);
         _lockFile = Path.Combine(directory, server + ".host.lock");
         BlobDirectory = Path.Combine(directory, server + ".files");
-        Directory.CreateDirectory(BlobDirectory);
+        PrivateFiles.CreateDirectory(BlobDirectory);
     }
 
     public string BlobDirectory { get; }
@@ -33,7 +33,7 @@ internal sealed class SimulatedHostStore
         var state = Load();
         var result = await action(state).ConfigureAwait(false);
         var tmp = _stateFile + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await File.WriteAllTextAsync(tmp, JsonSerializer.Serialize(state, Json), CancellationToken.None).ConfigureAwait(false);
+        await PrivateFiles.WriteAllTextAsync(tmp, JsonSerializer.Serialize(state, Json)).ConfigureAwait(false);
         File.Move(tmp, _stateFile, overwrite: true);
         return result;
     }
@@ -59,7 +59,7 @@ internal sealed class SimulatedHostStore
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return new FileStream(_lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return PrivateFiles.OpenExclusive(_lockFile);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

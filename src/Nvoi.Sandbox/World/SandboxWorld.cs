@@ -76,7 +76,7 @@ public sealed class SandboxWorld : IWorld
     public static async Task<SandboxWorld> OpenAsync(DeployConfig config, string directory, TimeProvider time, SandboxSettings? settings = null)
     {
         settings ??= new SandboxSettings();
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateStateRoot(directory);
         var app = config.Application;
         var cf = app.DomainProvider!.Cloudflare!;
         var zones = app.App.Values.Select(a => a.Domain).Where(d => !string.IsNullOrEmpty(d)).Distinct().ToList();
@@ -341,7 +341,7 @@ public sealed class SandboxWorld : IWorld
                 var carried = ReadVolumeFilesystems();
                 foreach (var (device, fs) in onVolumes) carried[device] = fs;
                 var tmp = VolumeFilesystemsFile + "." + Guid.NewGuid().ToString("N") + ".tmp";
-                await File.WriteAllTextAsync(tmp, System.Text.Json.JsonSerializer.Serialize(carried), CancellationToken.None);
+                await PrivateFiles.WriteAllTextAsync(tmp, System.Text.Json.JsonSerializer.Serialize(carried));
                 File.Move(tmp, VolumeFilesystemsFile, overwrite: true);
             }
             finally

@@ -9,7 +9,7 @@ public class GitIgnoreTests
     {
         using var dir = new TempDir();
         Assert.True(GitIgnore.Ensure(dir.Path));
-        Assert.Equal("\n# NVOI master key (do not commit)\ndeploy.key\n", File.ReadAllText(dir[".gitignore"]));
+        Assert.Equal("\n# NVOI master key (do not commit)\ndeploy.key\n\n# nvoi local state: sandbox (holds secrets) and deploy.enc lock files\n.nvoi/\n*.enc.lock\n", File.ReadAllText(dir[".gitignore"]));
     }
 
     [Fact]
@@ -18,7 +18,7 @@ public class GitIgnoreTests
         using var dir = new TempDir();
         dir.Write(".gitignore", "node_modules/\n");
         Assert.True(GitIgnore.Ensure(dir.Path));
-        Assert.Equal("node_modules/\n\n# NVOI master key (do not commit)\ndeploy.key\n", File.ReadAllText(dir[".gitignore"]));
+        Assert.Equal("node_modules/\n\n# NVOI master key (do not commit)\ndeploy.key\n\n# nvoi local state: sandbox (holds secrets) and deploy.enc lock files\n.nvoi/\n*.enc.lock\n", File.ReadAllText(dir[".gitignore"]));
     }
 
     [Fact]
@@ -27,12 +27,12 @@ public class GitIgnoreTests
         using var dir = new TempDir();
         dir.Write(".gitignore", "log/*.log");
         Assert.True(GitIgnore.Ensure(dir.Path));
-        Assert.Equal("log/*.log\n\n# NVOI master key (do not commit)\ndeploy.key\n", File.ReadAllText(dir[".gitignore"]));
+        Assert.Equal("log/*.log\n\n# NVOI master key (do not commit)\ndeploy.key\n\n# nvoi local state: sandbox (holds secrets) and deploy.enc lock files\n.nvoi/\n*.enc.lock\n", File.ReadAllText(dir[".gitignore"]));
     }
 
     [Theory]
-    [InlineData("deploy.key\n")]
-    [InlineData("tmp/\n  deploy.key  \r\n.env")]
+    [InlineData("deploy.key\n.nvoi/\n*.enc.lock\n")]
+    [InlineData("tmp/\n  deploy.key  \r\n.nvoi\n *.enc.lock\n.env")]
     public void Already_listed_leaves_the_file_alone(string content)
     {
         using var dir = new TempDir();
@@ -48,8 +48,18 @@ public class GitIgnoreTests
         dir.Write(".gitignore", "# deploy.key is handled below\nconfig/deploy.key.bak\n");
         Assert.True(GitIgnore.Ensure(dir.Path));
         var once = File.ReadAllText(dir[".gitignore"]);
-        Assert.EndsWith("\ndeploy.key\n", once);
+        Assert.Contains("\ndeploy.key\n", once);
+        Assert.EndsWith("\n.nvoi/\n*.enc.lock\n", once);
         Assert.False(GitIgnore.Ensure(dir.Path));
         Assert.Equal(once, File.ReadAllText(dir[".gitignore"]));
+    }
+
+    [Fact]
+    public void A_gitignore_from_0_2_0_gets_only_the_local_state_lines()
+    {
+        using var dir = new TempDir();
+        dir.Write(".gitignore", "\n# NVOI master key (do not commit)\ndeploy.key\n");
+        Assert.True(GitIgnore.Ensure(dir.Path));
+        Assert.Equal("\n# NVOI master key (do not commit)\ndeploy.key\n\n# nvoi local state: sandbox (holds secrets) and deploy.enc lock files\n.nvoi/\n*.enc.lock\n", File.ReadAllText(dir[".gitignore"]));
     }
 }
