@@ -44,12 +44,20 @@ public sealed class Kubectl : IDisposable
         }
     }
 
-    public async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    public Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    /// <summary>Runs kubectl with <paramref name="stdin"/> as its input (closed at its end; none when null).</summary>
+    public async Task<(int Exit, string Out, string Err)> RunWithInputAsync(string? stdin, params string[] args)
     {
-        var psi = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false };
         foreach (var a in new[] { "--kubeconfig", _kubeconfig, "--cache-dir", Path.Combine(_dir, "cache") }.Concat(args)) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = _dir;
         using var process = Process.Start(psi)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(90)); // a hung kubectl fails the test instead of blocking it

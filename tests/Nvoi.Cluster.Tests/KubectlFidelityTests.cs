@@ -70,6 +70,65 @@ public class KubectlFidelityTests
     }
 
     [Fact]
+    public async Task Kubectl_logs_previous_since_and_timestamps_read_what_the_emulator_kept()
+    {
+        await using var k = await KubeSandbox.StartAsync(new() { ["kubernetes.crashloop_images"] = "crash:1" });
+        using var kubectl = new Kubectl(k.Host.BaseUrl);
+        await k.Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("crashing", "crash:1"), "default");
+        await k.Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("healthy", "ok:1"), "default");
+        var crashing = (await k.Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=crashing")).Items.Single().Metadata.Name;
+        var healthy = (await k.Client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=healthy")).Items.Single().Metadata.Name;
+
+        Assert.Contains("Error: the process exited with status 1", await kubectl.OkAsync("logs", crashing, "--previous"));
+        var (exit, _, error) = await kubectl.RunAsync("logs", healthy, "--previous");
+        Assert.NotEqual(0, exit);
+        Assert.Contains($"previous terminated container \"app\" in pod \"{healthy}\" not found", error);
+
+        var stamped = (await kubectl.OkAsync("logs", healthy, "--timestamps")).Trim().Split('\n');
+        Assert.All(stamped, l => Assert.StartsWith("2026-01-01T12:00:00.000000000Z [sandbox] app ", l));
+
+        k.Time.Advance(TimeSpan.FromHours(2));
+        k.Emulator.AppendLog("default", healthy, "two hours later");
+        Assert.Equal("two hours later\n", await kubectl.OkAsync("logs", healthy, "--since=1h"));
+        var all = await kubectl.OkAsync("logs", healthy, "--since=3h");
+        Assert.Equal(stamped.Length + 1, all.Trim().Split('\n').Length);
+    }
+
+    [Fact]
+    public async Task Kubectl_run_attaches_its_input_to_a_one_off_pod_and_returns_its_exit_code()
+    {
+        await using var k = await KubeSandbox.StartAsync();
+        using var kubectl = new Kubectl(k.Host.BaseUrl);
+        var (exit, output, error) = await kubectl.RunWithInputAsync("line one\nline two\n",
+            "run", "cat-once", "--image=busybox:1", "--restart=Never", "-i", "--rm", "--command", "--", "cat");
+        Assert.True(exit == 0, error);
+        Assert.Contains("line one\nline two\n", output);
+        Assert.DoesNotContain("falling back", error); // attached (over a WebSocket), not read from the log
+        Assert.DoesNotContain("upgrade", error);
+        Assert.DoesNotContain((await k.Client.CoreV1.ListNamespacedPodAsync("default")).Items, p => p.Metadata.Name == "cat-once");
+
+        var (failed, _, _) = await kubectl.RunWithInputAsync("", "run", "exit-three", "--image=busybox:1", "--restart=Never", "-i", "--command", "--", "sh", "-c", "exit 3");
+        Assert.Equal(3, failed);
+        var pod = await k.Client.CoreV1.ReadNamespacedPodAsync("exit-three", "default");
+        Assert.Equal(("Failed", 3), (pod.Status.Phase, pod.Status.ContainerStatuses[0].State.Terminated.ExitCode));
+    }
+
+    private static k8s.Models.V1Deployment Deployment(string name, string image) => new()
+    {
+        Metadata = new() { Name = name },
+        Spec = new()
+        {
+            Replicas = 1,
+            Selector = new() { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+            Template = new()
+            {
+                Metadata = new() { Labels = new Dictionary<string, string> { ["app"] = name } },
+                Spec = new() { Containers = [new() { Name = "app", Image = image }] },
+            },
+        },
+    };
+
+    [Fact]
     public async Task A_second_manager_applying_a_field_nvoi_owns_conflicts_until_it_forces()
     {
         await using var k = await KubeSandbox.StartAsync();
