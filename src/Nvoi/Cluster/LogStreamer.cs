@@ -41,6 +41,9 @@ public sealed class LogStreamer(IKubernetes client)
         await foreach (var line in channel.Reader.ReadAllAsync(ct)) yield return line;
     }
 
+    /// <summary>One pod's whole log; with <paramref name="follow"/>, until the pod ends.</summary>
+    public IAsyncEnumerable<LogLine> ReadPodAsync(string pod, bool follow, CancellationToken ct = default) => ReadAsync(pod, null, follow, ct);
+
     private async IAsyncEnumerable<LogLine> ReadAsync(string pod, int? tailLines, bool follow, [EnumeratorCancellation] CancellationToken ct)
     {
         Stream stream;
