@@ -32,6 +32,7 @@ public static class NvoiApp
         root.Subcommands.Add(new UnlockCommand(host));
         root.Subcommands.Add(new LogsCommand(host));
         root.Subcommands.Add(new ExecCommand(host));
+        root.Subcommands.Add(new CronCommand(host));
         root.Subcommands.Add(new CredentialsCommand(host));
         root.Subcommands.Add(new ConfigCommand(host));
         root.Subcommands.Add(new DbCommand(host));
