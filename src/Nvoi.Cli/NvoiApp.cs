@@ -34,6 +34,7 @@ public static class NvoiApp
         root.Subcommands.Add(new ExecCommand(host));
         root.Subcommands.Add(new StatusCommand(host));
         root.Subcommands.Add(new RunCommand(host));
+        root.Subcommands.Add(new CronCommand(host));
         root.Subcommands.Add(new CredentialsCommand(host));
         root.Subcommands.Add(new ConfigCommand(host));
         root.Subcommands.Add(new DbCommand(host));

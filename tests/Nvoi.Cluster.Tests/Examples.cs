@@ -85,6 +85,25 @@ public static class Examples
         Database = new Database { Servers = ["master"], Adapter = "sqlite3", Mount = { ["db"] = "/app/db" } },
     };
 
+    /// <summary>The cluster example sized: 3 web replicas with their own requests and limits, a worker with one limit, two crons.</summary>
+    public static Application Sized()
+    {
+        var app = Cluster();
+        app.Name = "fleet"; // its own objects beside the other examples' in one cluster
+        var web = app.App["web"];
+        web.Replicas = 3;
+        web.Resources = new Resources
+        {
+            Requests = new ResourceAmounts { Cpu = "250m", Memory = "256Mi" },
+            Limits = new ResourceAmounts { Cpu = "1", Memory = "1Gi" },
+        };
+        web.Crons["cleanup"] = new CronConfig { Schedule = "0 3 * * *", Command = "bin/rails cleanup:sessions" };
+        var jobs = app.App["jobs"];
+        jobs.Resources = new Resources { Limits = new ResourceAmounts { Memory = "2Gi" } };
+        jobs.Crons["report"] = new CronConfig { Schedule = "*/15 * * * 1-5", Command = "bin/report --since 15m" };
+        return app;
+    }
+
     /// <summary>A stand-in for the env resolver's output (reference §4) for each example.</summary>
     public static Dictionary<string, string> Env(Application app)
     {
@@ -115,5 +134,6 @@ public static class Examples
         ["cluster-postgres-redis"] = Cluster,
         ["apex-wildcard"] = Apex,
         ["sqlite"] = Sqlite,
+        ["sized-crons"] = Sized,
     };
 }

@@ -88,6 +88,13 @@ public sealed partial class KubernetesEmulator
                 s["revisionHistoryLimit"] ??= 10;
                 s["progressDeadlineSeconds"] ??= 600;
             }
+            if (type.Kind == "CronJob")
+            {
+                s["concurrencyPolicy"] ??= "Allow";
+                s["suspend"] ??= false;
+                s["successfulJobsHistoryLimit"] ??= 3;
+                s["failedJobsHistoryLimit"] ??= 1;
+            }
             if (type.Kind == "Job")
             {
                 s["backoffLimit"] ??= 6;

@@ -28,6 +28,7 @@ internal static class ResourceTypes
         new("apps", "v1", "ReplicaSet", "replicasets", true, "rs"),
         new("apps", "v1", "StatefulSet", "statefulsets", true, "sts"),
         new("batch", "v1", "Job", "jobs", true),
+        new("batch", "v1", "CronJob", "cronjobs", true, "cj"),
         new("networking.k8s.io", "v1", "Ingress", "ingresses", true, "ing"),
         new("traefik.io", "v1alpha1", "Middleware", "middlewares", true),
     ];

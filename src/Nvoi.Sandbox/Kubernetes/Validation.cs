@@ -36,10 +36,18 @@ internal static partial class Validation
         var name = obj["metadata"]?["name"]?.ToString() ?? "";
         if (name.Length > 253 || !Subdomain().IsMatch(name)) return $"metadata.name: Invalid value: \"{name}\": {SubdomainRule}";
         if (type.Kind is "Service" && (name.Length > 63 || !Label().IsMatch(name))) return $"metadata.name: Invalid value: \"{name}\": {LabelRule}";
+        if (type.Kind is "CronJob")
+        {
+            // The controller names each Job NAME-<minutes since the epoch>, which must stay a 63-character label.
+            if (name.Length > 52) return $"metadata.name: Invalid value: \"{name}\": must be no more than 52 characters";
+            if (string.IsNullOrWhiteSpace(obj["spec"]?["schedule"]?.ToString())) return "spec.schedule: Required value";
+            if (obj["spec"]?["jobTemplate"]?["spec"]?["template"] is not JsonObject) return "spec.jobTemplate.spec.template: Required value";
+        }
         var pod = type.Kind switch
         {
             "Pod" => (obj["spec"] as JsonObject, "spec"),
             "Deployment" or "StatefulSet" or "Job" or "ReplicaSet" => (obj["spec"]?["template"]?["spec"] as JsonObject, "spec.template.spec"),
+            "CronJob" => (obj["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"] as JsonObject, "spec.jobTemplate.spec.template.spec"),
             _ => (null, ""),
         };
         if (pod.Item1 is not { } spec) return null;

@@ -6,6 +6,9 @@ internal sealed partial class Workloads
 {
     public const string SandboxNode = "sandbox";
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"^exit\s+([0-9]{1,3})$")]
+    private static partial System.Text.RegularExpressions.Regex ExitScript();
+
     /// <summary>Creates a Pending pod from a template, schedules it, and starts it now or after the start delay.</summary>
     private JsonObject NewPod(JsonObject owner, JsonObject template, string name, JsonObject? extraLabels)
     {
@@ -44,15 +47,21 @@ internal sealed partial class Workloads
     private string? Schedule(JsonObject spec)
     {
         if (settings.Nodes.Count == 0) return SandboxNode;
-        var allowed = settings.Nodes.Where(n => MatchesAffinity(spec, n.Group)).Select(n => n.Name).ToList();
+        var allowed = settings.Nodes.Where(n => MatchesAffinity(spec, n.Name, n.Group)).Select(n => n.Name).ToList();
         if (allowed.Count == 0) return null;
         var load = store.List(Pods).GroupBy(p => p["spec"]?["nodeName"]?.ToString() ?? "").ToDictionary(g => g.Key, g => g.Count());
         return allowed.OrderBy(n => load.GetValueOrDefault(n)).ThenBy(n => n, StringComparer.Ordinal).First();
     }
 
-    private static bool MatchesAffinity(JsonObject spec, string group)
+    /// <summary>The node's labels the emulator knows: its group (<c>nvoi.io/server-name</c>) and name (<c>kubernetes.io/hostname</c>).</summary>
+    private static bool MatchesAffinity(JsonObject spec, string node, string group)
     {
-        if (spec["nodeSelector"] is JsonObject sel && sel.Any(p => p.Key == "nvoi.io/server-name" && p.Value?.ToString() != group)) return false;
+        if (spec["nodeSelector"] is JsonObject sel && sel.Any(p => p.Key switch
+            {
+                "nvoi.io/server-name" => p.Value?.ToString() != group,
+                "kubernetes.io/hostname" => p.Value?.ToString() != node,
+                _ => false,
+            })) return false;
         var terms = spec["affinity"]?["nodeAffinity"]?["requiredDuringSchedulingIgnoredDuringExecution"]?["nodeSelectorTerms"] as JsonArray;
         if (terms is null || terms.Count == 0) return true;
         return terms.OfType<JsonObject>().Any(t => (t["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>().All(e =>
@@ -107,15 +116,22 @@ internal sealed partial class Workloads
 
         if (isJob)
         {
-            var fail = KubeSettings.Matches(settings.FailingJobImages, image);
-            store.Log(logKey, fail ? "Error: command exited with status 1 (kubernetes.failing_job_images)" : "[sandbox] command finished");
+            var argv = (first["command"] as JsonArray)?.Select(a => a?.ToString() ?? "").ToList() ?? [];
+            if (argv.Count > 0) store.Log(logKey, $"[sandbox] running: {string.Join(' ', argv)}");
+            // The one command the simulated kubelet really runs: `sh -c "exit N"` ends with N.
+            var exitCode = argv is ["sh", "-c", var script] && ExitScript().Match(script.Trim()) is { Success: true } m
+                ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) % 256 : 0;
+            if (KubeSettings.Matches(settings.FailingJobImages, image)) exitCode = 1;
+            var fail = exitCode != 0;
+            if (fail) store.Log(logKey, $"Error: command exited with status {exitCode}{(KubeSettings.Matches(settings.FailingJobImages, image) ? " (kubernetes.failing_job_images)" : "")}");
+            else store.Log(logKey, "[sandbox] command finished");
             status["phase"] = fail ? "Failed" : "Succeeded";
             status["startTime"] = now;
             status["conditions"] = new JsonArray(Condition("PodScheduled", true, now), Condition("Initialized", true, now), Condition("Ready", false, now, "PodCompleted"), Condition("ContainersReady", false, now, "PodCompleted"));
             status["containerStatuses"] = Containers(spec, c => new JsonObject
             {
                 ["name"] = c["name"]?.ToString(), ["image"] = c["image"]?.ToString(), ["imageID"] = "", ["ready"] = false, ["started"] = false, ["restartCount"] = 0,
-                ["state"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = fail ? 1 : 0, ["reason"] = fail ? "Error" : "Completed", ["startedAt"] = now, ["finishedAt"] = now } },
+                ["state"] = new JsonObject { ["terminated"] = new JsonObject { ["exitCode"] = exitCode, ["reason"] = fail ? "Error" : "Completed", ["startedAt"] = now, ["finishedAt"] = now } },
             });
             store.Put(Pods, pod);
             return;

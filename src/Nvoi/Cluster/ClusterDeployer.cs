@@ -11,7 +11,7 @@ namespace Nvoi.Cluster;
 /// <item>when the registry is ready the image is pushed (<c>beforeJobs</c>), while the database and services roll out;</item>
 /// <item>pre-run Jobs run with the new image once the database is ready, before any app Deployment changes,
 /// so a failed migration leaves the old version serving;</item>
-/// <item>app services and tunnels are applied together and awaited together;</item>
+/// <item>app services, their CronJobs and tunnels are applied together, and the Deployments awaited together;</item>
 /// <item>objects that left the config are found meanwhile, and pruned once the app has rolled out.</item>
 /// </list>
 /// </summary>
@@ -47,7 +47,7 @@ public sealed class ClusterDeployer(Applier applier, RolloutWatcher watcher)
         }
 
         step?.Invoke("apply app services and tunnels");
-        var front = manifests.Apps.Concat(manifests.Tunnels).ToList();
+        var front = manifests.Apps.Concat(manifests.CronJobs).Concat(manifests.Tunnels).ToList();
         await ApplyTogetherAsync(front, ct);
         // What left the config is found while the app rolls out, and deleted only once it has.
         var unwanted = applier.FindUnwantedAsync(app, manifests.All, ct);

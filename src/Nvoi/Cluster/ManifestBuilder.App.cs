@@ -44,7 +44,7 @@ public static partial class ManifestBuilder
             Image = image,
             Command = SplitCommand(app.Command),
             Env = AppEnvVars(names, service, app, env),
-            Resources = DefaultResources(),
+            Resources = AppResources(app.Resources),
             VolumeMounts = mounts.Count == 0 ? null : mounts.Select(m => new V1VolumeMount { Name = m.Volume, MountPath = m.ContainerPath }).ToList(),
         };
         if (app.IsWeb) container.Ports = [new V1ContainerPort { ContainerPort = app.Port!.Value, Name = "http" }];
@@ -88,7 +88,7 @@ public static partial class ManifestBuilder
             Metadata = ClusterLabels.Meta(names.App, names.AppDeployment(service)),
             Spec = new V1DeploymentSpec
             {
-                Replicas = app.IsWeb ? 2 : 1,
+                Replicas = app.ReplicasValue,
                 Strategy = new V1DeploymentStrategy
                 {
                     Type = "RollingUpdate",

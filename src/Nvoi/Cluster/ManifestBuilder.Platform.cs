@@ -16,7 +16,14 @@ public static partial class ManifestBuilder
     public static string? MasterGroup(Application config) =>
         config.Servers.FirstOrDefault(p => p.Value.Master).Key ?? (config.Servers.Count == 1 ? config.Servers.Keys.First() : null);
 
-    /// <summary>The in-cluster registry, pinned to the master where the push tunnel lands on NodePort 30500.</summary>
+    /// <summary>The node label Kubernetes sets to the node's name (k3s registers each server under its own name).</summary>
+    internal const string HostnameLabel = "kubernetes.io/hostname";
+
+    /// <summary>
+    /// The in-cluster registry, pinned to the master's first server (the k3s server, where the push tunnel lands on
+    /// NodePort 30500). Its images live on that server under <see cref="Names.RegistryHostPath"/>, so a restarted
+    /// registry pod still has every image the cluster keeps (0.2.0 used an emptyDir, lost with the pod).
+    /// </summary>
     public static V1Deployment RegistryDeployment(Names names, Application config)
     {
         var master = MasterGroup(config);
@@ -36,6 +43,7 @@ public static partial class ManifestBuilder
                     Spec = new V1PodSpec
                     {
                         Affinity = master is null ? null : Affinity([master]),
+                        NodeSelector = master is null ? null : new Dictionary<string, string> { [HostnameLabel] = names.Server(master, 1) },
                         Containers =
                         [
                             new V1Container
@@ -47,7 +55,7 @@ public static partial class ManifestBuilder
                                 VolumeMounts = [new V1VolumeMount { Name = "registry-storage", MountPath = "/var/lib/registry" }],
                             },
                         ],
-                        Volumes = [new V1Volume { Name = "registry-storage", EmptyDir = new V1EmptyDirVolumeSource() }],
+                        Volumes = [HostPathVolume("registry-storage", Names.RegistryHostPath)],
                     },
                 },
             },

@@ -51,6 +51,8 @@ public static partial class ManifestBuilder
             if (!string.IsNullOrWhiteSpace(app.PreRunCommand))
                 result.PreRunJobs.Add(PreRunJob(names, name, app, inputs.AppEnv.Keys, inputs.Image, mounts, envHash));
             result.Apps.Add(AppDeployment(names, name, app, inputs.AppEnv.Keys, inputs.Image, mounts, envHash));
+            foreach (var (cron, c) in app.Crons)
+                result.CronJobs.Add(AppCronJob(names, name, app, cron, c, inputs.AppEnv.Keys, inputs.Image, mounts, envHash));
             if (app.IsWeb)
             {
                 result.Apps.Add(AppServiceObject(names, name, app.Port!.Value));
@@ -126,9 +128,21 @@ public static partial class ManifestBuilder
     internal static V1Volume HostPathVolume(string name, string path) =>
         new() { Name = name, HostPath = new V1HostPathVolumeSource { Path = path, Type = "DirectoryOrCreate" } };
 
-    internal static V1ResourceRequirements DefaultResources() => new()
+    /// <summary>
+    /// An app container's requests and limits: <c>resources</c> from the config over the defaults (as 0.2.0:
+    /// requests 100m/128Mi, limits 500m/512Mi), each quantity as written.
+    /// </summary>
+    internal static V1ResourceRequirements AppResources(Resources? resources)
     {
-        Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("128Mi") },
-        Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("500m"), ["memory"] = new("512Mi") },
-    };
+        Dictionary<string, ResourceQuantity> Amounts(ResourceAmounts? given, ResourceAmounts fallback) => new()
+        {
+            ["cpu"] = new(given?.Cpu ?? fallback.Cpu),
+            ["memory"] = new(given?.Memory ?? fallback.Memory),
+        };
+        return new V1ResourceRequirements
+        {
+            Requests = Amounts(resources?.Requests, ConfigRules.DefaultRequests),
+            Limits = Amounts(resources?.Limits, ConfigRules.DefaultLimits),
+        };
+    }
 }

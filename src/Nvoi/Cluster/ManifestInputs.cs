@@ -41,10 +41,12 @@ public sealed record ClusterManifests
     public List<V1Job> PreRunJobs { get; } = [];
     /// <summary>App services: Deployment, Service and Ingress.</summary>
     public List<IKubernetesObject<V1ObjectMeta>> Apps { get; } = [];
+    /// <summary>The app services' CronJobs, applied with the app services.</summary>
+    public List<V1CronJob> CronJobs { get; } = [];
     /// <summary>cloudflared Deployments, one per tunnelled app service.</summary>
     public List<IKubernetesObject<V1ObjectMeta>> Tunnels { get; } = [];
 
     /// <summary>Every object, in apply order.</summary>
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> All =>
-        Secrets.Concat(Platform).Concat(Database).Concat(Extras).Concat(PreRunJobs).Concat(Apps).Concat(Tunnels);
+        Secrets.Concat(Platform).Concat(Database).Concat(Extras).Concat(PreRunJobs).Concat(Apps).Concat(CronJobs).Concat(Tunnels);
 }
