@@ -95,6 +95,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
             await next(context);
             host?.Persist(context.Request.Method);
+            if (options.OnMutation is { } log && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+                log(new MutatingRequest(emulator.Key, context.Request.Method, context.Request.Path, context.Response.StatusCode));
         });
         emulator.MapRoutes(app);
         await app.StartAsync();

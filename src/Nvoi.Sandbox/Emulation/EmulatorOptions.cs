@@ -24,6 +24,12 @@ public sealed record EmulatorOptions
     /// <summary>Hears every counted request as it arrives (emulator key, method, path): benchmarks trace with it.</summary>
     public Action<string, string, string>? OnRequest { get; init; }
 
+    /// <summary>The request log of changes: every counted request that is not a GET or HEAD, once answered.</summary>
+    public Action<MutatingRequest>? OnMutation { get; init; }
+
     /// <summary>Free-form per-emulator settings (e.g. Cloudflare zones, Kubernetes crash-looping images).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }
+
+/// <summary>One answered request that may have changed something: emulator key, method, path and status.</summary>
+public sealed record MutatingRequest(string Emulator, string Method, string Path, int Status);

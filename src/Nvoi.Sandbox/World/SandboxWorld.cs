@@ -31,6 +31,8 @@ public sealed record SandboxSettings
     public int Seed { get; init; } = 1;
     /// <summary>Hears every API request the deploy makes (emulator key, method, path): benchmarks trace with it.</summary>
     public Action<string, string, string>? OnRequest { get; init; }
+    /// <summary>Hears every answered API request that may change something (tests check it against the plan).</summary>
+    public Action<MutatingRequest>? OnMutation { get; init; }
     /// <summary>Extra emulator settings (e.g. kubernetes.crashloop_images).</summary>
     public IReadOnlyDictionary<string, string> Emulator { get; init; } = new Dictionary<string, string>();
 }
@@ -95,6 +97,7 @@ public sealed class SandboxWorld : IWorld
             Time = time,
             Settings = emulatorSettings,
             OnRequest = settings.OnRequest,
+            OnMutation = settings.OnMutation,
         };
         var world = new SandboxWorld(directory, time, options, settings);
         try

@@ -39,21 +39,30 @@ public static class ConfigLoader
     /// </summary>
     public static LoadedConfig Parse(string yaml, Func<string, string?>? environment = null)
     {
+        var (loaded, errors) = ParseCollecting(yaml, environment);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return loaded!;
+    }
+
+    /// <summary>
+    /// Parses without throwing: the shape errors, and the config as far as it could be bound (null when the
+    /// YAML itself is unreadable), so the rules can be checked too and every problem reported at once.
+    /// </summary>
+    public static (LoadedConfig? Loaded, List<ConfigError> Errors) ParseCollecting(string yaml, Func<string, string?>? environment = null)
+    {
         var errors = new List<ConfigError>();
         var root = YamlTree.Parse(yaml, errors);
         if (errors.Count == 0 && root is not null && environment is not null)
             VariableExpander.Expand(root, "", environment, errors);
-        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
-        DeployConfig config = new();
-        if (errors.Count == 0)
+        if (errors.Count > 0) return (null, errors);
+        if (root is null || root is YScalar { IsNull: true })
         {
-            if (root is null || root is YScalar { IsNull: true })
-                errors.Add(new ConfigError("", "config is empty; expected a mapping with the key 'application'"));
-            else
-                config = new ConfigBinder(errors, lines).BindRoot(root);
+            errors.Add(new ConfigError("", "config is empty; expected a mapping with the key 'application'"));
+            return (null, errors);
         }
-        if (errors.Count > 0) throw new ConfigException(errors);
-        return new LoadedConfig(config, lines);
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var config = new ConfigBinder(errors, lines).BindRoot(root);
+        return (new LoadedConfig(config, lines), errors);
     }
 
     /// <summary>Decodes strict UTF-8 (BOM stripped), with the size cap; throws <see cref="ConfigException"/>.</summary>

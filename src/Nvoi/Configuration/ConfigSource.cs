@@ -37,10 +37,22 @@ public static class ConfigSource
     public static DeployConfig FromText(string yaml, Func<string, string?>? environment = null, string? branch = null)
     {
         if (branch is not null) BranchOverride.ValidateBranch(branch);
-        var loaded = ConfigLoader.Parse(yaml, environment);
+        var (loaded, errors) = ConfigLoader.ParseCollecting(yaml, environment);
+        if (loaded is null) throw new ConfigException(errors);
         var config = loaded.Config;
-        if (branch is not null) config = BranchOverride.Apply(config, branch);
-        ConfigValidator.EnsureValid(config, loaded);
+        var shape = errors.ToList();
+        // A config read only in part is checked without the branch (its name may be what is missing).
+        if (branch is not null && shape.Count == 0) config = BranchOverride.Apply(config, branch);
+        // Shape errors (unknown keys, wrong types), then rule errors, all at once; a rule error
+        // at or around a value that could not be read is the same problem seen twice, so it is left out.
+        errors.AddRange(ConfigValidator.Validate(config, loaded).Where(rule => !shape.Any(s => Overlap(s.Path, rule.Path))));
+        if (errors.Count > 0) throw new ConfigException(errors);
         return config;
     }
+
+    /// <summary>One path is the other or inside it (<c>a.b</c> and <c>a.b.c</c>, <c>a.b[0]</c>).</summary>
+    private static bool Overlap(string a, string b) => Within(a, b) || Within(b, a);
+
+    private static bool Within(string inner, string outer) =>
+        inner == outer || (outer.Length > 0 && inner.StartsWith(outer, StringComparison.Ordinal) && inner[outer.Length] is '.' or '[');
 }

@@ -61,11 +61,24 @@ public static class ConfigValidator
         {
             if (!ConfigRules.IsDnsLabel(app.Name)) return;
             var names = new Names(app.Name!);
-            void Check(string path, string derived)
+            void Check(string path, string derived, int limit = Names.MaxDnsLabel, string? why = null)
             {
-                if (derived.Length > Names.MaxDnsLabel)
-                    Add(path, $"resource name '{derived}' would be longer than {Names.MaxDnsLabel} characters; shorten the names");
+                if (derived.Length > limit)
+                    Add(path, $"resource name '{derived}' would be longer than {limit} characters{(why is null ? "" : $" ({why})")}; shorten the names");
             }
+            // The network and the firewall carry the container prefix: Hetzner and Scaleway names are
+            // at most 63 characters, AWS Name tags and security group names at most 255.
+            var (provider, limit) = app.ComputeProvider switch
+            {
+                { Aws: not null } => ("aws", 255),
+                { Scaleway: not null } => ("scaleway", Names.MaxDnsLabel),
+                _ => ("hetzner", Names.MaxDnsLabel),
+            };
+            Check($"{A}.name", names.Network, limit, $"the {provider} network name");
+            Check($"{A}.name", names.Firewall, limit, $"the {provider} firewall name");
+            // A StatefulSet's pods carry controller-revision-hash = NAME-<10 characters>, a label value (63).
+            if (app.Database is { } db && string.IsNullOrEmpty(db.Url) && db.Adapter?.ToLowerInvariant() is not ("sqlite" or "sqlite3"))
+                Check($"{A}.name", names.Database, Names.MaxDnsLabel - 11, "the database StatefulSet, whose revision label adds 11");
             foreach (var (group, g) in app.Servers)
             {
                 Check($"{A}.servers.{group}", names.Server(group, Math.Max(1, g.CountValue)));

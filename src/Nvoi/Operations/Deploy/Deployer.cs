@@ -42,6 +42,7 @@ public sealed partial class Deployer
     /// <summary>Reads everything and returns the plan; changes nothing.</summary>
     public async Task<Plan> PlanAsync(CancellationToken ct)
     {
+        CheckBuildInputs();
         var live = await _steps.RunAsync("observe", null, "Read live state", async () =>
             new StepOutcome<LiveState>(await new Observer(_world).ObserveAsync(_desired, ct), null));
         _live = live;
@@ -90,6 +91,10 @@ public sealed partial class Deployer
             return "ok";
         });
 
+    /// <summary>The build context and the Dockerfile exist (a missing one would fail only at the build, after every server).</summary>
+    private void CheckBuildInputs() =>
+        new Nvoi.Build.BuildRequest(_options.WorkingDirectory, "", _desired.Names.Prefix, "", "", _options.DockerfilePath).EnsureInputsExist();
+
     /// <summary>Runs the body for every item: all at once, or one after another with <see cref="DeployOptions.Sequential"/>.</summary>
     private async Task<T[]> AllAsync<TItem, T>(IEnumerable<TItem> items, Func<TItem, Task<T>> body)
     {
@@ -105,6 +110,8 @@ public sealed partial class Deployer
     /// <summary>Applies the deploy; returns the public URLs.</summary>
     public async Task<IReadOnlyList<string>> DeployAsync(CancellationToken ct)
     {
+        // Before the first create: what the config cannot say (names and rules are checked as it loads).
+        CheckBuildInputs();
         // Independent from the servers: Cloudflare tunnels and the image build start at once.
         var tunnels = EnsureTunnelsAsync(ct);
         var build = PrepareImageAsync(ct);
