@@ -256,6 +256,25 @@ public class DayTwoSandboxTests(DeployedCluster cluster) : IClassFixture<Deploye
     }
 
     [Fact]
+    public async Task Run_interrupted_while_the_command_reads_its_input_deletes_the_pod()
+    {
+        var config = SandboxInspector.Config(Project);
+        await using var world = await SandboxInspector.OpenAsync(Project);
+        var input = new System.IO.Pipelines.Pipe(); // never completed: the command waits for more
+        await input.Writer.WriteAsync("first line\n"u8.ToArray());
+        using var cts = new CancellationTokenSource();
+        var echoed = new System.Text.StringBuilder();
+        var run = Nvoi.Operations.AppRun.RunAsync(config, world, "web", ["cat"], input.Reader.AsStream(), (_, text) =>
+        {
+            lock (echoed) echoed.Append(text);
+            if (echoed.ToString().Contains("first line\n")) cts.Cancel(); // Ctrl-C once the command answered
+        }, cts.Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Equal("first line\n", echoed.ToString());
+        Assert.Empty(await RunPodsAsync());
+    }
+
+    [Fact]
     public async Task Run_pod_comes_from_the_app_template_without_probes_ports_traffic_or_secret_values()
     {
         var config = SandboxInspector.Config(Project);
