@@ -55,14 +55,11 @@ public sealed class LogStreamer(IKubernetes client)
         await foreach (var line in channel.Reader.ReadAllAsync(ct)) yield return line;
     }
 
-<<<<<<< HEAD
-    private async IAsyncEnumerable<LogLine> ReadAsync(string pod, LogQuery query, bool follow, [EnumeratorCancellation] CancellationToken ct)
-=======
     /// <summary>One pod's whole log; with <paramref name="follow"/>, until the pod ends.</summary>
-    public IAsyncEnumerable<LogLine> ReadPodAsync(string pod, bool follow, CancellationToken ct = default) => ReadAsync(pod, null, follow, ct);
+    public IAsyncEnumerable<LogLine> ReadPodAsync(string pod, bool follow, CancellationToken ct = default) =>
+        ReadAsync(pod, new LogQuery(TailLines: null, Follow: follow), follow, ct);
 
-    private async IAsyncEnumerable<LogLine> ReadAsync(string pod, int? tailLines, bool follow, [EnumeratorCancellation] CancellationToken ct)
->>>>>>> feat/sizing
+    private async IAsyncEnumerable<LogLine> ReadAsync(string pod, LogQuery query, bool follow, [EnumeratorCancellation] CancellationToken ct)
     {
         Stream stream;
         // Whole seconds, at least one (the API refuses 0).
