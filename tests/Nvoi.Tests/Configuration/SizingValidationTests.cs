@@ -147,6 +147,18 @@ public class SizingValidationTests
     public void Non_quantities_are_refused(string text) => Assert.Null(ConfigRules.Quantity(text));
 
     [Fact]
+    public void Config_app_set_keeps_replicas_resources_and_crons_it_cannot_express()
+    {
+        var config = Full();
+        var before = config.Application.App["worker"];
+        new Nvoi.Configuration.Editing.ConfigEditor(config).SetApp("worker",
+            new Nvoi.Configuration.Editing.AppSettings(["workers"], null, null, null, "bundle exec sidekiq -q low", null));
+        var after = config.Application.App["worker"];
+        Assert.Equal("bundle exec sidekiq -q low", after.Command);
+        Assert.Equal((3, before.Resources, before.Crons), (after.Replicas!.Value, after.Resources, after.Crons));
+    }
+
+    [Fact]
     public void The_new_keys_write_back_and_load_the_same()
     {
         var config = Full();
