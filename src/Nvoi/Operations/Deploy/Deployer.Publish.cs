@@ -88,13 +88,17 @@ public sealed partial class Deployer
         });
     }
 
-    /// <summary>Tokens of the tunnels that exist already (read-only), so a plan can compare their Secrets.</summary>
+    /// <summary>
+    /// Tokens of the tunnels (read-only), so a plan can compare their Secrets; a tunnel the deploy will create
+    /// has no token yet, and stands in with a placeholder, so its Secret and cloudflared are planned too.
+    /// </summary>
     private async Task<IReadOnlyDictionary<string, string>> TunnelTokensAsync(CancellationToken ct)
     {
         var tokens = new Dictionary<string, string>();
         foreach (var t in _desired.Tunnels)
-            if (await _world.Cloudflare.FindTunnelAsync(t.TunnelName, ct) is { } tunnel)
-                tokens[t.Service] = (await _world.Cloudflare.GetTunnelTokenAsync(tunnel.Id, ct)).Value;
+            tokens[t.Service] = await _world.Cloudflare.FindTunnelAsync(t.TunnelName, ct) is { } tunnel
+                ? (await _world.Cloudflare.GetTunnelTokenAsync(tunnel.Id, ct)).Value
+                : "not created yet";
         return tokens;
     }
 }
