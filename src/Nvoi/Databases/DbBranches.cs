@@ -20,7 +20,8 @@ public sealed class DatabaseBranchException(string message) : NvoiException(mess
 
 /// <summary>
 /// <c>nvoi db branch create|list|restore|download</c> on the database server: dumps stream from the
-/// database into <c>/mnt/db-branches/A/ID.sql|ID.sqlite3</c> on the server (embedded scripts
+/// database into <c>/mnt/db-branches/A/ID.sql</c> on the server (plain SQL, as nvoi 0.2.0; sqlite branches
+/// of our versions before 0.3, <c>ID.sqlite3</c> backup files, are still read) (embedded scripts
 /// <c>db-branch-*</c>, run with sudo), never through this process; downloads stream to a local file.
 /// SHA-256 of every dump is kept in branches.json and checked before a restore or after a download.
 /// </summary>
@@ -126,8 +127,13 @@ public sealed class DbBranches
         return new DownloadResult(localPath, size, sha, branch.Sha256 is not null);
     }
 
-    /// <summary>The default local file name of a download: ID.sql or ID.sqlite3.</summary>
-    public string DefaultDownloadName(string id) => $"{id}.{_target.Extension}";
+    /// <summary>The default local file name of a download: the branch's file name (ID.sql; ID.sqlite3 for an older sqlite branch).</summary>
+    public async Task<string> DefaultDownloadNameAsync(string id, CancellationToken ct)
+    {
+        RequireId(id);
+        var (_, file) = await FindAsync(id, ct).ConfigureAwait(false);
+        return file[(file.LastIndexOf('/') + 1)..];
+    }
 
     private string Adapter => _target.Adapter.ToString().ToLowerInvariant();
 
@@ -136,8 +142,8 @@ public sealed class DbBranches
         var branches = await ListAsync(ct).ConfigureAwait(false);
         var branch = branches.LastOrDefault(b => b.Id == id)
             ?? throw new DatabaseBranchException($"no branch {id} (see `nvoi db branch list`)");
-        // Ours are ID.sqlite3 for sqlite; 0.2.0 wrote every adapter's dump as ID.sql.
-        foreach (var file in new[] { _target.BranchFile(id), $"{_target.BranchesDirectory}/{id}.sql" }.Distinct())
+        // ID.sql for every adapter (0.2.0 and us); sqlite branches of our versions before 0.3 are ID.sqlite3.
+        foreach (var file in _target.BranchFileCandidates(id))
             if ((await _host.RunAsync(["sudo", "test", "-f", file], cancellationToken: ct).ConfigureAwait(false)).Succeeded)
                 return (branch, file);
         throw new DatabaseBranchException($"branch {id} is listed but its file is missing from {_target.BranchesDirectory} on {_host.Server}");

@@ -120,6 +120,36 @@ public class DbBranchSandboxTests
     }
 
     [Fact]
+    public async Task A_sqlite_backup_branch_of_an_earlier_version_is_restored_and_downloaded_under_its_name()
+    {
+        using var p = await DbProject.DeployAsync("sqlite");
+        // Our versions before 0.3 kept sqlite branches as ID.sqlite3 backup files, with a checksum.
+        var backup = Encoding.ASCII.GetBytes("SQLite format 3\0 an earlier backup");
+        await p.WriteRemoteAsync($"{p.BranchesDir}/b0.sqlite3", backup);
+        await p.WriteRemoteAsync($"{p.BranchesDir}/branches.json", Encoding.UTF8.GetBytes($$"""
+            {"branches": [{"id": "b0", "created_at": "2026-01-02T03:04:05Z", "size": {{backup.Length}}, "adapter": "sqlite3",
+              "database": "notes-database.sqlite3", "sha256": "{{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(backup))}}"}]}
+            """));
+
+        var restore = await p.NvoiAsync("db", "branch", "restore", "b0", "older", "--plain");
+        Assert.True(restore.ExitCode == 0, restore.All);
+        Assert.DoesNotContain("no recorded checksum", restore.Err);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(backup)), await p.RestoredSha256Async("older"));
+
+        var download = await p.NvoiAsync("db", "branch", "download", "b0", "--plain");
+        Assert.True(download.ExitCode == 0, download.All);
+        Assert.Equal(backup, File.ReadAllBytes(p.Project.Run.PathOf("b0.sqlite3")));
+
+        // A new branch is ID.sql, like 0.2.0's, beside it.
+        await p.SeedAsync(100);
+        Assert.Equal(0, (await p.NvoiAsync("db", "branch", "create", "b1", "--plain")).ExitCode);
+        Assert.NotNull(await p.Host.FileSha256Async($"{p.BranchesDir}/b1.sql"));
+        Assert.Null(await p.Host.FileSha256Async($"{p.BranchesDir}/b1.sqlite3"));
+        Assert.Equal(0, (await p.NvoiAsync("db", "branch", "download", "b1", "--plain")).ExitCode);
+        Assert.True(File.Exists(p.Project.Run.PathOf("b1.sql")));
+    }
+
+    [Fact]
     public async Task A_tampered_branch_is_neither_restored_nor_downloaded()
     {
         using var p = await DbProject.DeployAsync("aws");
