@@ -16,7 +16,11 @@ public sealed record RestoreResult(string Database, string Location, string Swit
 public sealed record DownloadResult(string Path, long Size, string Sha256, bool Verified);
 
 /// <summary>A database branch operation failed; the message is one line from the server.</summary>
-public sealed class DatabaseBranchException(string message) : NvoiException(message);
+public sealed class DatabaseBranchException(string message, bool invalidInput = false) : NvoiException(message)
+{
+    /// <summary>2 for a malformed or unknown branch id (the user's input), else 1.</summary>
+    public override int ExitCode => invalidInput ? ExitCodes.InvalidInput : ExitCodes.Failure;
+}
 
 /// <summary>
 /// <c>nvoi db branch create|list|restore|download</c> on the database server: dumps stream from the
@@ -141,7 +145,7 @@ public sealed class DbBranches
     {
         var branches = await ListAsync(ct).ConfigureAwait(false);
         var branch = branches.LastOrDefault(b => b.Id == id)
-            ?? throw new DatabaseBranchException($"no branch {id} (see `nvoi db branch list`)");
+            ?? throw new DatabaseBranchException($"no branch {id} (see `nvoi db branch list`)", invalidInput: true);
         // ID.sql for every adapter (0.2.0 and us); sqlite branches of our versions before 0.3 are ID.sqlite3.
         foreach (var file in _target.BranchFileCandidates(id))
             if ((await _host.RunAsync(["sudo", "test", "-f", file], cancellationToken: ct).ConfigureAwait(false)).Succeeded)
@@ -186,7 +190,7 @@ public sealed class DbBranches
     private static void RequireId(string id)
     {
         if (!BranchMetadata.IsValidId(id))
-            throw new DatabaseBranchException($"invalid branch id {SqlIdentifier.Show(id)}: use letters, digits, '.', '_' and '-' (at most 100)");
+            throw new DatabaseBranchException($"invalid branch id {SqlIdentifier.Show(id)}: use letters, digits, '.', '_' and '-' (at most 100)", invalidInput: true);
     }
 
     private static string? ServerSetupValue(string stdout, string prefix) =>

@@ -68,11 +68,14 @@ public class DbBranchSandboxTests
         Assert.Contains("nvoi credentials set database.secrets.POSTGRES_DB 'we\"ird name ü'", restore.Out);
 
         var bad = await p.NvoiAsync("db", "branch", "restore", id, "bad\nname", "--plain");
-        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal(2, bad.ExitCode); // invalid input
         Assert.Contains("invalid database name", bad.Err);
         var badId = await p.NvoiAsync("db", "branch", "create", "../escape", "--plain");
+        Assert.Equal(2, badId.ExitCode);
         Assert.Contains("invalid branch id", badId.Err);
         var missing = await p.NvoiAsync("db", "branch", "download", "nope", "--plain");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal(2, (await p.NvoiAsync("db", "branch", "restore", "nope", "--plain")).ExitCode);
         Assert.Contains("no branch nope", missing.Err);
     }
 
