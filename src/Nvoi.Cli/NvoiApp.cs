@@ -41,6 +41,7 @@ public static class NvoiApp
         root.Subcommands.Add(new SandboxCommand(host));
         root.Subcommands.Add(new CompletionCommand(host));
         root.Subcommands.Add(new DoctorCommand(host));
+        root.Subcommands.Add(new HelpCommand(host, root));
         return root;
     }
 

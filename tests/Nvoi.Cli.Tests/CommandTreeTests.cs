@@ -133,4 +133,36 @@ public class CommandTreeTests
         Assert.Contains("--pre-run-command", result.Out);
         Assert.Contains("background worker", result.Out);
     }
+
+    [Theory]
+    [InlineData]
+    [InlineData("config")]
+    [InlineData("config", "env", "set")]
+    [InlineData("db", "branch", "restore")]
+    [InlineData("help")]
+    public async Task Help_command_prints_what_help_option_prints(params string[] path)
+    {
+        using var run = new CliRun();
+        var viaOption = await run.RunAsync([.. path, "--help"]);
+        var viaCommand = await run.RunAsync(["help", .. path]);
+        Assert.Equal(0, viaOption.ExitCode);
+        Assert.Equal(0, viaCommand.ExitCode);
+        Assert.Equal(viaOption.Out, viaCommand.Out);
+        Assert.Contains("Usage:", viaCommand.Out);
+        Assert.Contains(" " + string.Join(" ", path), viaCommand.Out); // the usage line (its program name is the test host here)
+        Assert.Empty(viaCommand.Err);
+    }
+
+    [Theory]
+    [InlineData("`nvoi` has no command `nope`", "nope")]
+    [InlineData("`nvoi config env` has no command `sett`", "config", "env", "sett")]
+    public async Task Help_for_an_unknown_command_is_a_usage_error(string message, params string[] path)
+    {
+        using var run = new CliRun();
+        var result = await run.RunAsync(["help", .. path]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Err);
+        Assert.Contains("its commands:", result.Err);
+        Assert.Empty(result.Out);
+    }
 }

@@ -71,7 +71,7 @@ internal sealed class DbCommand : Command
         Bind(download, host, async (ctx, branches, _, ct) =>
         {
             var id = ctx.Parse.GetValue(DownloadId)!;
-            var path = Path.GetFullPath(ctx.Parse.GetValue(DownloadPath) ?? branches.DefaultDownloadName(id), ctx.Host.CurrentDirectory);
+            var path = Path.GetFullPath(ctx.Parse.GetValue(DownloadPath) ?? await branches.DefaultDownloadNameAsync(id, ct), ctx.Host.CurrentDirectory);
             var r = await branches.DownloadAsync(id, path, ct);
             if (!r.Verified) ctx.Output.Warning($"branch {id} has no recorded checksum (made by nvoi 0.2.0): downloaded unchecked");
             if (ctx.Output.Mode == OutputMode.Json) ctx.Output.WriteJson(new { Branch = id, r.Path, r.Size, r.Sha256, r.Verified });

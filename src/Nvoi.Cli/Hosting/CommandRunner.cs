@@ -45,19 +45,4 @@ public static class CommandRunner
         if (context?.Verbose == true) host.Err.WriteLine(e.ToString());
     }
 
-    /// <summary>The answer of a command whose engine is not in this build yet.</summary>
-    public static void BindNotAvailable(Command command, CliHost host, string what) =>
-        command.SetAction(_ =>
-        {
-            host.Err.WriteLine($"error: `nvoi {CommandPath(command)}` is not available in this build yet: {what}");
-            return ExitCodes.NotImplemented;
-        });
-
-    private static string CommandPath(Command command)
-    {
-        var parts = new List<string>();
-        for (var c = command; c is not null and not RootCommand; c = c.Parents.OfType<Command>().FirstOrDefault())
-            parts.Insert(0, c.Name);
-        return string.Join(' ', parts);
-    }
 }

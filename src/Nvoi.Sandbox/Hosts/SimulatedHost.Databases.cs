@@ -58,12 +58,12 @@ public sealed partial class SimulatedHost
 
     private int DbBranchCreate(SimulatedHostState s, string adapter, string dir, string id, string source, string database, CommandOutput o)
     {
-        var ext = adapter switch { "postgres" or "mysql" => "sql", "sqlite" => "sqlite3", _ => null };
-        if (ext is null) { o.Err("unknown adapter: " + adapter); return 2; }
-        var target = SimulatedPaths.Normalize($"{dir}/{id}.{ext}");
+        if (adapter is not ("postgres" or "mysql" or "sqlite")) { o.Err("unknown adapter: " + adapter); return 2; }
+        var target = SimulatedPaths.Normalize($"{dir}/{id}.sql");
         if (s.Files.ContainsKey(target)) { o.Err($"branch {id} exists already: {target}"); return 3; }
         var copy = Guid.NewGuid().ToString("N");
-        if (ext == "sqlite3")
+        // sqlite's dump (sqlite3 .dump) is modelled as a copy of the file: restoring it gives the same bytes back.
+        if (adapter == "sqlite")
         {
             if (!s.Files.TryGetValue(SimulatedPaths.Normalize(source), out var db)) { o.Err("no sqlite database at " + source); return 4; }
             File.Copy(BlobPath(db), BlobPath(copy));

@@ -106,9 +106,12 @@ public class CloudApiException : NvoiException
     }
 }
 
-/// <summary>The token or keys were refused (401/403).</summary>
+/// <summary>The token or keys were refused (401/403): invalid input, exit code 2 (fix the credential in deploy.enc).</summary>
 public sealed class CloudAuthenticationException(string provider, int statusCode, string? code, string message)
-    : CloudApiException(provider, statusCode, code, message);
+    : CloudApiException(provider, statusCode, code, message)
+{
+    public override int ExitCode => ExitCodes.InvalidInput;
+}
 
 /// <summary>A configured value (server type, location) does not exist at the provider.</summary>
 public sealed class CloudValidationException(string message) : NvoiException(message)

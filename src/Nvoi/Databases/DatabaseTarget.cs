@@ -29,11 +29,19 @@ public sealed record DatabaseTarget
     /// <summary>The directory of the sqlite file as the app's containers see it (sqlite only).</summary>
     public string? SqliteContainerDirectory { get; init; }
 
-    /// <summary><c>sql</c>, or <c>sqlite3</c> for sqlite (a sqlite backup file).</summary>
-    public string Extension => Adapter == DatabaseAdapter.Sqlite ? "sqlite3" : "sql";
+    /// <summary><c>sql</c> for every adapter, as nvoi 0.2.0: a plain SQL dump (sqlite: <c>sqlite3 .dump</c>).</summary>
+    public string Extension => "sql";
 
-    /// <summary>The branch file nvoi writes for <paramref name="id"/>.</summary>
+    /// <summary>The branch file nvoi writes for <paramref name="id"/>: <c>ID.sql</c>.</summary>
     public string BranchFile(string id) => $"{BranchesDirectory}/{id}.{Extension}";
+
+    /// <summary>
+    /// The files a branch <paramref name="id"/> may be in, in the order looked for: <c>ID.sql</c>, then for sqlite
+    /// <c>ID.sqlite3</c> (a sqlite backup file, as our versions before 0.3 wrote).
+    /// </summary>
+    public IReadOnlyList<string> BranchFileCandidates(string id) => Adapter == DatabaseAdapter.Sqlite
+        ? [BranchFile(id), $"{BranchesDirectory}/{id}.sqlite3"]
+        : [BranchFile(id)];
 
     /// <summary>branches.json.</summary>
     public string MetadataFile => $"{BranchesDirectory}/{BranchMetadata.FileName}";

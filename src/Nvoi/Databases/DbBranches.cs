@@ -16,11 +16,16 @@ public sealed record RestoreResult(string Database, string Location, string Swit
 public sealed record DownloadResult(string Path, long Size, string Sha256, bool Verified);
 
 /// <summary>A database branch operation failed; the message is one line from the server.</summary>
-public sealed class DatabaseBranchException(string message) : NvoiException(message);
+public sealed class DatabaseBranchException(string message, bool invalidInput = false) : NvoiException(message)
+{
+    /// <summary>2 for a malformed or unknown branch id (the user's input), else 1.</summary>
+    public override int ExitCode => invalidInput ? ExitCodes.InvalidInput : ExitCodes.Failure;
+}
 
 /// <summary>
 /// <c>nvoi db branch create|list|restore|download</c> on the database server: dumps stream from the
-/// database into <c>/mnt/db-branches/A/ID.sql|ID.sqlite3</c> on the server (embedded scripts
+/// database into <c>/mnt/db-branches/A/ID.sql</c> on the server (plain SQL, as nvoi 0.2.0; sqlite branches
+/// of our versions before 0.3, <c>ID.sqlite3</c> backup files, are still read) (embedded scripts
 /// <c>db-branch-*</c>, run with sudo), never through this process; downloads stream to a local file.
 /// SHA-256 of every dump is kept in branches.json and checked before a restore or after a download.
 /// </summary>
@@ -126,8 +131,13 @@ public sealed class DbBranches
         return new DownloadResult(localPath, size, sha, branch.Sha256 is not null);
     }
 
-    /// <summary>The default local file name of a download: ID.sql or ID.sqlite3.</summary>
-    public string DefaultDownloadName(string id) => $"{id}.{_target.Extension}";
+    /// <summary>The default local file name of a download: the branch's file name (ID.sql; ID.sqlite3 for an older sqlite branch).</summary>
+    public async Task<string> DefaultDownloadNameAsync(string id, CancellationToken ct)
+    {
+        RequireId(id);
+        var (_, file) = await FindAsync(id, ct).ConfigureAwait(false);
+        return file[(file.LastIndexOf('/') + 1)..];
+    }
 
     private string Adapter => _target.Adapter.ToString().ToLowerInvariant();
 
@@ -135,9 +145,9 @@ public sealed class DbBranches
     {
         var branches = await ListAsync(ct).ConfigureAwait(false);
         var branch = branches.LastOrDefault(b => b.Id == id)
-            ?? throw new DatabaseBranchException($"no branch {id} (see `nvoi db branch list`)");
-        // Ours are ID.sqlite3 for sqlite; 0.2.0 wrote every adapter's dump as ID.sql.
-        foreach (var file in new[] { _target.BranchFile(id), $"{_target.BranchesDirectory}/{id}.sql" }.Distinct())
+            ?? throw new DatabaseBranchException($"no branch {id} (see `nvoi db branch list`)", invalidInput: true);
+        // ID.sql for every adapter (0.2.0 and us); sqlite branches of our versions before 0.3 are ID.sqlite3.
+        foreach (var file in _target.BranchFileCandidates(id))
             if ((await _host.RunAsync(["sudo", "test", "-f", file], cancellationToken: ct).ConfigureAwait(false)).Succeeded)
                 return (branch, file);
         throw new DatabaseBranchException($"branch {id} is listed but its file is missing from {_target.BranchesDirectory} on {_host.Server}");
@@ -180,7 +190,7 @@ public sealed class DbBranches
     private static void RequireId(string id)
     {
         if (!BranchMetadata.IsValidId(id))
-            throw new DatabaseBranchException($"invalid branch id {SqlIdentifier.Show(id)}: use letters, digits, '.', '_' and '-' (at most 100)");
+            throw new DatabaseBranchException($"invalid branch id {SqlIdentifier.Show(id)}: use letters, digits, '.', '_' and '-' (at most 100)", invalidInput: true);
     }
 
     private static string? ServerSetupValue(string stdout, string prefix) =>

@@ -72,7 +72,7 @@ public static class SqlIdentifier
     public static void Validate(DatabaseAdapter adapter, string? name)
     {
         if (Problem(adapter, name) is { } problem)
-            throw new NvoiException($"invalid database name {Show(name)}: {problem}");
+            throw new InvalidInputException($"invalid database name {Show(name)}: {problem}");
     }
 
     private static bool IsWellFormed(string name)

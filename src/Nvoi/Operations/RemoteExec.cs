@@ -35,7 +35,7 @@ public sealed class RemoteExec(DeployConfig config, IWorld world)
         if (_desired.Servers.Any(s => s.Name == name)) return name;
         var prefixed = _desired.Names.App + "-" + name;
         if (_desired.Servers.Any(s => s.Name == prefixed)) return prefixed;
-        throw new NvoiException($"unknown server '{name}'; use main or one of: {string.Join(", ", _desired.Servers.Select(s => s.Name[(_desired.Names.App.Length + 1)..]))}");
+        throw new InvalidInputException($"unknown server '{name}'; use main or one of: {string.Join(", ", _desired.Servers.Select(s => s.Name[(_desired.Names.App.Length + 1)..]))}");
     }
 
     /// <summary>
@@ -45,7 +45,7 @@ public sealed class RemoteExec(DeployConfig config, IWorld world)
     public async Task<ExecResult> RunAsync(ServerInfo server, IReadOnlyList<string> argv, Action<OutputLine>? onLine, CancellationToken ct,
         Stream? stdin = null)
     {
-        if (argv.Count == 0) throw new NvoiException("no command given: put it after --, e.g. nvoi exec -- uptime");
+        if (argv.Count == 0) throw new InvalidInputException("no command given: put it after --, e.g. nvoi exec -- uptime");
         var result = await RunOnHostAsync(world.Host(server), argv, onLine, ct, stdin);
         return new ExecResult(server.Name, result.ExitCode);
     }
@@ -65,7 +65,7 @@ public sealed class RemoteExec(DeployConfig config, IWorld world)
     /// </summary>
     public async Task<IReadOnlyList<ExecResult>> RunOnAllAsync(IReadOnlyList<string> argv, Action<string, OutputLine> onLine, CancellationToken ct)
     {
-        if (argv.Count == 0) throw new NvoiException("no command given: put it after --, e.g. nvoi exec --all -- uptime");
+        if (argv.Count == 0) throw new InvalidInputException("no command given: put it after --, e.g. nvoi exec --all -- uptime");
         var wanted = _desired.Servers.Select(s => s.Name).ToHashSet();
         var servers = (await world.Cloud.ListServersAsync(ct)).Where(s => wanted.Contains(s.Name)).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
         if (servers.Count == 0) throw new NvoiException($"no server of {_desired.Names.App} exists (run `nvoi deploy`)");

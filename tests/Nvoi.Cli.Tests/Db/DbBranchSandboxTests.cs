@@ -68,11 +68,14 @@ public class DbBranchSandboxTests
         Assert.Contains("nvoi credentials set database.secrets.POSTGRES_DB 'we\"ird name ü'", restore.Out);
 
         var bad = await p.NvoiAsync("db", "branch", "restore", id, "bad\nname", "--plain");
-        Assert.Equal(1, bad.ExitCode);
+        Assert.Equal(2, bad.ExitCode); // invalid input
         Assert.Contains("invalid database name", bad.Err);
         var badId = await p.NvoiAsync("db", "branch", "create", "../escape", "--plain");
+        Assert.Equal(2, badId.ExitCode);
         Assert.Contains("invalid branch id", badId.Err);
         var missing = await p.NvoiAsync("db", "branch", "download", "nope", "--plain");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal(2, (await p.NvoiAsync("db", "branch", "restore", "nope", "--plain")).ExitCode);
         Assert.Contains("no branch nope", missing.Err);
     }
 
@@ -117,6 +120,36 @@ public class DbBranchSandboxTests
         var all = (await p.ListJsonAsync()).EnumerateArray().ToList();
         Assert.Equal(["20250102-030405", "new-one"], all.Select(b => b.GetProperty("id").GetString()));
         Assert.False(all[0].TryGetProperty("sha256", out _));
+    }
+
+    [Fact]
+    public async Task A_sqlite_backup_branch_of_an_earlier_version_is_restored_and_downloaded_under_its_name()
+    {
+        using var p = await DbProject.DeployAsync("sqlite");
+        // Our versions before 0.3 kept sqlite branches as ID.sqlite3 backup files, with a checksum.
+        var backup = Encoding.ASCII.GetBytes("SQLite format 3\0 an earlier backup");
+        await p.WriteRemoteAsync($"{p.BranchesDir}/b0.sqlite3", backup);
+        await p.WriteRemoteAsync($"{p.BranchesDir}/branches.json", Encoding.UTF8.GetBytes($$"""
+            {"branches": [{"id": "b0", "created_at": "2026-01-02T03:04:05Z", "size": {{backup.Length}}, "adapter": "sqlite3",
+              "database": "notes-database.sqlite3", "sha256": "{{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(backup))}}"}]}
+            """));
+
+        var restore = await p.NvoiAsync("db", "branch", "restore", "b0", "older", "--plain");
+        Assert.True(restore.ExitCode == 0, restore.All);
+        Assert.DoesNotContain("no recorded checksum", restore.Err);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(backup)), await p.RestoredSha256Async("older"));
+
+        var download = await p.NvoiAsync("db", "branch", "download", "b0", "--plain");
+        Assert.True(download.ExitCode == 0, download.All);
+        Assert.Equal(backup, File.ReadAllBytes(p.Project.Run.PathOf("b0.sqlite3")));
+
+        // A new branch is ID.sql, like 0.2.0's, beside it.
+        await p.SeedAsync(100);
+        Assert.Equal(0, (await p.NvoiAsync("db", "branch", "create", "b1", "--plain")).ExitCode);
+        Assert.NotNull(await p.Host.FileSha256Async($"{p.BranchesDir}/b1.sql"));
+        Assert.Null(await p.Host.FileSha256Async($"{p.BranchesDir}/b1.sqlite3"));
+        Assert.Equal(0, (await p.NvoiAsync("db", "branch", "download", "b1", "--plain")).ExitCode);
+        Assert.True(File.Exists(p.Project.Run.PathOf("b1.sql")));
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class DbProject : IDisposable
     }
 
     public bool IsSqlite => Adapter == "sqlite";
-    public string Extension => IsSqlite ? "sqlite3" : "sql";
+    public string Extension => "sql";
     public string SqlitePath => $"/opt/nvoi/volumes/{App}-master-data/{App}-database.sqlite3";
 
     /// <summary>Sets the live database's content; returns its SHA-256.</summary>

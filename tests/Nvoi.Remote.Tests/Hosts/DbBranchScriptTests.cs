@@ -95,7 +95,7 @@ public sealed class DbBranchScriptTests : IDisposable
     }
 
     [Fact]
-    public async Task Sqlite_branch_is_a_backup_and_a_0_2_0_sql_branch_loads_too()
+    public async Task Sqlite_branch_is_a_sql_dump_like_0_2_0s_and_an_older_backup_file_restores_too()
     {
         Directory.CreateDirectory(Path.Combine(_sh.Work, "vol"));
         var db = Path.Combine(_sh.Work, "vol", "notes-database.sqlite3");
@@ -106,8 +106,13 @@ public sealed class DbBranchScriptTests : IDisposable
         await Sqlite(db, "CREATE TABLE t (x); INSERT INTO t VALUES ('NVOI_DUMP_EOF'), (x'00ff');");
         var create = await _sh.RunAsync(HostScripts.DbBranchCreate, "sqlite", Dir, "b1", db, "-");
         Assert.Equal(0, create.Code);
-        var branch = Path.Combine(Dir, "b1.sqlite3");
+        var branch = Path.Combine(Dir, "b1.sql");
         Assert.Contains($"sha256: {Sha(await File.ReadAllBytesAsync(branch))}", create.Stdout);
+        // Plain SQL text, as 0.2.0's `sqlite3 DB .dump` wrote it (the blob as a hex literal).
+        var text = await File.ReadAllTextAsync(branch);
+        Assert.Contains("CREATE TABLE t (x);", text);
+        Assert.Contains("X'00ff'", text, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(Path.Combine(Dir, "b1.sqlite3")));
 
         var copy = Path.Combine(_sh.Work, "vol", "copy.sqlite3");
         var restore = await _sh.RunAsync(HostScripts.DbBranchRestore, "sqlite", branch, Sha(await File.ReadAllBytesAsync(branch)), copy, db);
@@ -120,6 +125,13 @@ public sealed class DbBranchScriptTests : IDisposable
         Assert.Equal(0, (await _sh.RunAsync(HostScripts.DbBranchRestore, "sqlite", old, "-", fromOld, db)).Code);
         Assert.Equal("from 0.2.0", await Sqlite(fromOld, "SELECT x FROM t;"));
         Assert.Equal(6, (await _sh.RunAsync(HostScripts.DbBranchRestore, "sqlite", old, "-", fromOld, db)).Code);
+
+        // A branch of our versions before 0.3: a sqlite backup file, ID.sqlite3, copied as it is.
+        var backup = Path.Combine(Dir, "b0.sqlite3");
+        await Sqlite(backup, "CREATE TABLE t (x); INSERT INTO t VALUES ('from a backup');");
+        var fromBackup = Path.Combine(_sh.Work, "vol", "b0copy.sqlite3");
+        Assert.Equal(0, (await _sh.RunAsync(HostScripts.DbBranchRestore, "sqlite", backup, Sha(await File.ReadAllBytesAsync(backup)), fromBackup, db)).Code);
+        Assert.Equal(await File.ReadAllBytesAsync(backup), await File.ReadAllBytesAsync(fromBackup));
     }
 
     private static async Task<string> Sqlite(string db, string sql)

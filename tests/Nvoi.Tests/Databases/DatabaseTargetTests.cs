@@ -47,7 +47,8 @@ public class DatabaseTargetTests
     {
         var t = DatabaseTarget.From(Config(new Database { Adapter = "sqlite3", Mount = new() { ["data"] = "/app/data/" } }));
         Assert.Equal("/opt/nvoi/volumes/shop-master-data/shop-database.sqlite3", t.SqliteHostPath);
-        Assert.Equal("/mnt/db-branches/shop/b1.sqlite3", t.BranchFile("b1"));
+        Assert.Equal("/mnt/db-branches/shop/b1.sql", t.BranchFile("b1"));
+        Assert.Equal(["/mnt/db-branches/shop/b1.sql", "/mnt/db-branches/shop/b1.sqlite3"], t.BranchFileCandidates("b1"));
         Assert.Equal("shop-database_b1", t.DefaultRestoreName("b1"));
         Assert.Equal("/opt/nvoi/volumes/shop-master-data/copy.sqlite3", t.SqliteRestorePath("copy"));
         Assert.Equal("nvoi credentials set database.secrets.DATABASE_URL sqlite:///app/data/copy.sqlite3", t.SwitchCommand("copy"));

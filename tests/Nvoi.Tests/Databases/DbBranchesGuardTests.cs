@@ -37,8 +37,9 @@ public class DbBranchesGuardTests
     public async Task Bad_new_database_names_are_refused_without_a_remote_call()
     {
         var master = Worker with { ServerIsMaster = true };
-        var e = await Assert.ThrowsAsync<NvoiException>(() => Branches(master).RestoreAsync("b1", "x\0y", default));
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => Branches(master).RestoreAsync("b1", "x\0y", default));
         Assert.StartsWith("invalid database name", e.Message);
+        Assert.Equal(ExitCodes.InvalidInput, e.ExitCode);
     }
 
     private sealed class UntouchableHost : IRemoteHost

@@ -36,8 +36,9 @@ public class SqlIdentifierTests
     {
         foreach (var adapter in Enum.GetValues<DatabaseAdapter>())
         {
-            var e = Assert.Throws<NvoiException>(() => SqlIdentifier.Quote(adapter, name));
+            var e = Assert.Throws<InvalidInputException>(() => SqlIdentifier.Quote(adapter, name));
             Assert.StartsWith("invalid database name", e.Message);
+            Assert.Equal(ExitCodes.InvalidInput, e.ExitCode);
             Assert.DoesNotContain('\n', e.Message);
             Assert.DoesNotContain('\0', e.Message);
         }

@@ -5,8 +5,9 @@
 #   SOURCE    the database pod (postgres, mysql) or the sqlite file on this host (sqlite)
 #   DATABASE  the database to dump (postgres, mysql; unused for sqlite)
 # Writes DIR/ID.sql (pg_dump / mysqldump through k3s kubectl exec; the credentials are read from
-# the pod's own environment, never passed on a command line) or DIR/ID.sqlite3 (sqlite3 .backup,
-# safe on a live database). The dump streams into a partial file, renamed when complete.
+# the pod's own environment, never passed on a command line; sqlite: sqlite3 .dump, one read
+# transaction, safe on a live database): plain SQL for every adapter, as nvoi 0.2.0 wrote it.
+# The dump streams into a partial file, renamed when complete.
 # Output: "sha256: HEX" and "size: BYTES". Exit 3: the branch exists; 4: nothing to copy.
 set -eu
 
@@ -19,15 +20,14 @@ owner=${SUDO_USER:-$(id -un)}
 umask 077
 
 case "$adapter" in
-    postgres | mysql) ext=sql ;;
-    sqlite) ext=sqlite3 ;;
+    postgres | mysql | sqlite) ;;
     *)
         echo "unknown adapter: $adapter" >&2
         exit 2
         ;;
 esac
-target="$dir/$id.$ext"
-partial="$dir/.$id.$ext.partial"
+target="$dir/$id.sql"
+partial="$dir/.$id.sql.partial"
 if [ -e "$target" ]; then
     echo "branch $id exists already: $target" >&2
     exit 3
@@ -59,13 +59,7 @@ case "$adapter" in
             echo "no sqlite database at $source" >&2
             exit 4
         fi
-        case "$partial" in
-            *\'*)
-                echo "the branch path must not contain a single quote" >&2
-                exit 2
-                ;;
-        esac
-        sqlite3 "$source" ".backup '$partial'"
+        sqlite3 "$source" .dump >"$partial"
         ;;
 esac
 

@@ -5,8 +5,9 @@
 #   db-branch-restore sqlite FILE SHA256 NEWFILE LIKEFILE
 # Checks FILE against SHA256 ("-" when none was recorded) before anything else, then creates the
 # new database NAME (IDENT: NAME as a quoted SQL identifier) and loads FILE into it through
-# k3s kubectl exec (credentials from the pod's environment), or copies a sqlite branch to NEWFILE
-# (owner and mode of LIKEFILE when it exists; a 0.2.0 branch, SQL text, is loaded with sqlite3).
+# k3s kubectl exec (credentials from the pod's environment), or makes the sqlite file NEWFILE (owner
+# and mode of LIKEFILE when it exists): an ID.sql branch (SQL text, ours and 0.2.0's) is loaded with
+# sqlite3, an ID.sqlite3 branch (a backup file of our versions before 0.3) is copied.
 # Exit 5: checksum mismatch (nothing restored); 6: the new database exists or could not be made;
 # 7: loading failed (the new database is dropped again).
 set -eu
