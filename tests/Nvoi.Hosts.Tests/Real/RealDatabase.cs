@@ -27,19 +27,12 @@ internal sealed class RealDatabase : IContractDatabase
 
     public static async Task<RealDatabase> CreateAsync(RealHost real, DatabaseAdapter adapter)
     {
-        await InstallK3sStandInAsync(real);
+        await real.InstallK3sStandInAsync();
         var target = Targets.For(adapter);
         if (adapter != DatabaseAdapter.Sqlite) target = target with { Database = "app_" + Guid.NewGuid().ToString("N")[..8] };
         await RemoteWaits.PollAsync(real.Name, "the databases to start", TimeProvider.System, TimeSpan.FromSeconds(60),
             TimeSpan.FromMilliseconds(250), async _ => (await real.ExecAsync("systemctl", "is-active", "--quiet", "postgresql@15-main", "mariadb")).Code == 0);
         return new RealDatabase(real, target);
-    }
-
-    private static async Task InstallK3sStandInAsync(RealHost real)
-    {
-        await Tool.OkAsync("docker", "cp", Path.Combine(AppContext.BaseDirectory, "Real", "Shims", "k3s"), $"{real.Container}:/usr/local/bin/k3s");
-        await Root(real, "chmod 755 /usr/local/bin/k3s && mkdir -p /etc/nvoi-test-pods && " +
-            "printf '# user: postgres\\nPOSTGRES_USER=postgres\\n' >/etc/nvoi-test-pods/app-db.env");
     }
 
     public async Task SeedAsync()

@@ -116,6 +116,14 @@ internal sealed class RealHost : IAsyncDisposable
     public Task<(int Code, string Stdout, string Stderr)> ExecAsync(params string[] argv) =>
         Tool.RunAsync("docker", ["exec", Container, .. argv]);
 
+    /// <summary>Puts the k3s stand-in (Real/Shims/k3s) at /usr/local/bin/k3s.</summary>
+    public async Task InstallK3sStandInAsync()
+    {
+        await Tool.OkAsync("docker", "cp", Path.Combine(AppContext.BaseDirectory, "Real", "Shims", "k3s"), $"{Container}:/usr/local/bin/k3s");
+        var (code, _, stderr) = await ExecAsync("sh", "-c", "chmod 755 /usr/local/bin/k3s && mkdir -p /etc/nvoi-test-pods");
+        if (code != 0) throw new InvalidOperationException(stderr);
+    }
+
     private async Task WaitUntilReadyAsync()
     {
         await RemoteWaits.WaitForSshAsync(Host, TimeProvider.System, TimeSpan.FromSeconds(120), TimeSpan.FromMilliseconds(250));
