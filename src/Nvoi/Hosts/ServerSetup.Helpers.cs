@@ -50,7 +50,7 @@ public static partial class ServerSetup
         var actual = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false));
         if (actual != pin)
             throw new HostSetupException(host.Server, "upload the k3s installer", 0,
-                $"{installer.LocalPath} has SHA-256 {actual}, not the pinned {pin}");
+                $"{installer.LocalPath} has SHA-256 {actual}, not the pinned {pin} (application.k3s.installer.sha256)");
         file.Position = 0;
         await host.UploadAsync(file, K3sInstaller.RemotePath, cancellationToken).ConfigureAwait(false);
         return [K3sInstaller.RemotePath, pin];
