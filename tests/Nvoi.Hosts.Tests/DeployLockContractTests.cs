@@ -26,6 +26,18 @@ public sealed class DeployLockOnARealHost(RealHostFixture fixture) : IAsyncLifet
     }
 }
 
+/// <summary>Its own host: the reboot must not disturb the shared one.</summary>
+public sealed class DeployLockAcrossARebootOnARealHost
+{
+    [Fact]
+    public async Task A_reboot_frees_the_lock()
+    {
+        await using var real = await RealHost.StartAsync("app-master-1");
+        await using var host = new RealContractHost(real);
+        await DeployLockContract.ARebootFreesTheLockAsync(host);
+    }
+}
+
 public sealed class DeployLockOnTheSimulatedHost : IDisposable
 {
     private readonly SimulatedContractHost _host = new();
@@ -35,4 +47,5 @@ public sealed class DeployLockOnTheSimulatedHost : IDisposable
     [Fact] public Task Holder_release_and_reacquire() => DeployLockContract.HolderReleaseAndReacquireAsync(_host);
     [Fact] public Task Takeover_of_a_dead_holder() => DeployLockContract.TakeoverOfADeadHolderAsync(_host);
     [Fact] public Task One_winner_among_racing_deployers() => DeployLockContract.OneWinnerAsync(_host);
+    [Fact] public Task A_reboot_frees_the_lock() => DeployLockContract.ARebootFreesTheLockAsync(_host);
 }

@@ -66,4 +66,20 @@ public static class DeployLockContract
         Assert.Equal(infos[winner], await ServerSetup.ReadDeployLockAsync(server.Host, path));
         Assert.True(await ServerSetup.ReleaseDeployLockAsync(server.Host, path));
     }
+
+    /// <summary>
+    /// The lock lives in /tmp (as in nvoi 0.2.0), which Debian empties at boot: a deploy that a reboot killed
+    /// leaves no lock behind, and the next deploy takes it at once.
+    /// </summary>
+    public static async Task ARebootFreesTheLockAsync(IContractHost server)
+    {
+        var path = NewPath();
+        var ana = new LockInfo("ana@laptop", T, "0.3.0");
+        Assert.Equal(new LockResult.Acquired(null), await ServerSetup.AcquireDeployLockAsync(server.Host, path, ana, Stale));
+        await server.RebootAsync();
+        Assert.Null(await ServerSetup.ReadDeployLockAsync(server.Host, path));
+        var bob = new LockInfo("bob@ci", T.AddSeconds(60), "0.3.0");
+        Assert.Equal(new LockResult.Acquired(null), await ServerSetup.AcquireDeployLockAsync(server.Host, path, bob, Stale));
+        Assert.True(await ServerSetup.ReleaseDeployLockAsync(server.Host, path));
+    }
 }

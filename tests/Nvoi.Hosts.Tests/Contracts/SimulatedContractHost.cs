@@ -21,10 +21,10 @@ public sealed class SimulatedContractHost : IContractHost, IDisposable
     public IRemoteHost Connect() => new SimulatedHost("app-master-1", _state.FullName, () => Devices.ToArray(),
         (port, _) => throw new NotSupportedException($"no forward to port {port} in this contract"));
 
-    public Task RebootAsync()
+    public async Task RebootAsync()
     {
+        await ((SimulatedHost)Host).RebootAsync();
         Host = Connect();
-        return Task.CompletedTask;
     }
 
     public void Dispose() => _state.Delete(recursive: true);
