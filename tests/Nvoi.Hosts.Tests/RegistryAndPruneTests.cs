@@ -24,6 +24,20 @@ public sealed class RegistryAndPruneOnARealHost(RealHostFixture fixture)
         await using var forward = await Real.Host.ForwardLocalPortAsync("127.0.0.1", 30500);
         var registry = $"127.0.0.1:{forward.LocalPort}";
         var request = new BuildRequest(context, "linux/amd64", "nvoi-app", PruneImagesContract.Tags[0], registry);
+        List<string> pushed = [request.PushTag];
+        try
+        {
+            await BuildPushPullAndPruneAsync(request, registry, pushed);
+        }
+        finally
+        {
+            // The tags name this run's forward port: leave none behind in the engine.
+            await Tool.RunAsync("docker", ["rmi", .. pushed]);
+        }
+    }
+
+    private async Task BuildPushPullAndPruneAsync(BuildRequest request, string registry, List<string> pushed)
+    {
         // Debian's docker.io client (its classic builder); a newer client elsewhere on PATH may need buildx.
         var client = File.Exists("/usr/bin/docker") ? "/usr/bin/docker" : null;
         var built = await new DockerImageBuilder(client).BuildAndPushAsync(request, NullProgressSink.Instance, "build", default);
@@ -48,6 +62,7 @@ public sealed class RegistryAndPruneOnARealHost(RealHostFixture fixture)
         foreach (var tag in PruneImagesContract.Tags.Skip(1).Append("other"))
         {
             var name = tag == "other" ? $"{registry}/nvoi-other:1" : $"{registry}/nvoi-app:{tag}";
+            pushed.Add(name);
             await Tool.OkAsync("docker", "tag", request.LocalTag, name);
             await Tool.OkAsync("docker", "push", "--quiet", name);
         }
