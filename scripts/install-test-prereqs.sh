@@ -26,3 +26,7 @@ if [ -f "$root/tests/fidelity/package.json" ]; then
     (cd "$root/tests/fidelity" && npm install --no-audit --no-fund --loglevel=error && touch node_modules)
   fi
 fi
+
+# The real-host tests: the Docker engine, and the test host image (built once; its tag is a hash of its inputs).
+bash "$here/start-dockerd.sh"
+bash "$root/scripts/host-image/build.sh" >/dev/null

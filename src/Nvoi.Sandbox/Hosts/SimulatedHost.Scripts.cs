@@ -11,7 +11,7 @@ public sealed partial class SimulatedHost
     private async Task<int> RunScriptAsync(string? name, string[] a, CommandOutput o, CancellationToken cancellationToken)
     {
         var joinAccepted = true;
-        if (name == HostScripts.K3sAgent && a.Length is 6 or 7 && JoinValidator is { } validate)
+        if (name == HostScripts.K3sAgent && a.Length is 6 or 7 or 9 && JoinValidator is { } validate)
         {
             var token = await ReadFileAsync(a[1], cancellationToken).ConfigureAwait(false);
             joinAccepted = token is not null && await validate(a[0], token.Trim(), cancellationToken).ConfigureAwait(false);
@@ -20,8 +20,10 @@ public sealed partial class SimulatedHost
         {
             HostScripts.CloudInitWait => s => CloudInitWait(s, o),
             HostScripts.MountVolume when a.Length == 3 => s => MountVolume(s, a[0], a[1], a[2], o),
-            HostScripts.K3sServer when a.Length is 4 or 5 => s => K3sServer(s, a[0], a[1], a[2], a.ElementAtOrDefault(4), o),
-            HostScripts.K3sAgent when a.Length is 6 or 7 => s => K3sAgent(s, a[0], a[1], a[2], a[3], a[4], a[5], a.ElementAtOrDefault(6), joinAccepted, o),
+            HostScripts.K3sServer when a.Length is 4 or 5 or 7 => s => K3sServer(s, a[0], a[1], a[2], Label(a.ElementAtOrDefault(4)),
+                Installer(a, 5), o),
+            HostScripts.K3sAgent when a.Length is 6 or 7 or 9 => s => K3sAgent(s, a[0], a[1], a[2], a[3], a[4], a[5], Label(a.ElementAtOrDefault(6)),
+                Installer(a, 7), joinAccepted, o),
             HostScripts.DeployLock when a.Length >= 2 => s => DeployLock(s, a, o),
             HostScripts.PruneImages when a.Length == 2 => s => PruneImages(s, a[0], int.Parse(a[1], CultureInfo.InvariantCulture), o),
             _ => DatabaseEffect(name, a, o),
@@ -74,7 +76,25 @@ public sealed partial class SimulatedHost
         return 0;
     }
 
-    private int K3sServer(SimulatedHostState s, string privateIp, string nodeName, string version, string? nodeLabel, CommandOutput o)
+    private static string? Label(string? argument) => string.IsNullOrEmpty(argument) ? null : argument;
+
+    private static (string Path, string Sha256)? Installer(string[] a, int at) =>
+        a.Length > at + 1 && a[at].Length > 0 ? (a[at], a[at + 1]) : null;
+
+    // The uploaded installer, as the scripts check it: its SHA-256 must be the pinned one (exit 8), and it is consumed.
+    private int? CheckInstaller(SimulatedHostState s, (string Path, string Sha256)? installer, CommandOutput o)
+    {
+        if (installer is not { } given) return null;
+        var path = SimulatedPaths.Normalize(given.Path);
+        var actual = ReadBytes(s, path) is { } bytes ? Sha256(bytes) : null;
+        DeleteFile(s, path);
+        if (actual == given.Sha256) return null;
+        o.Err($"the k3s installer's SHA-256 is {actual}, not the pinned {given.Sha256}; not running it");
+        return 8;
+    }
+
+    private int K3sServer(SimulatedHostState s, string privateIp, string nodeName, string version, string? nodeLabel,
+        (string Path, string Sha256)? installer, CommandOutput o)
     {
         if (s.ActiveServices.Contains("k3s"))
         {
@@ -83,6 +103,7 @@ public sealed partial class SimulatedHost
         }
         o.Out("private interface: enp7s0");
         WriteText(s, K3s.RegistriesPath, Registries);
+        if (CheckInstaller(s, installer, o) is { } refused) return refused;
         WriteText(s, K3s.KubeconfigPath, _kubeconfig?.Invoke() ?? DefaultKubeconfig);
         if (ReadText(s, K3s.NodeTokenPath) is null)
         {
@@ -91,14 +112,14 @@ public sealed partial class SimulatedHost
             WriteText(s, K3s.NodeTokenPath, token + "\n");
         }
         s.ActiveServices.Add("k3s");
-        s.K3s = new SimulatedK3sNode("server", nodeName, privateIp, version, null) { NodeLabel = nodeLabel };
+        s.K3s = new SimulatedK3sNode("server", nodeName, privateIp, version, null) { NodeLabel = nodeLabel, InstallerSha256 = installer?.Sha256 };
         s.K3sInstallCount++;
         o.Out("k3s: installed");
         return 0;
     }
 
     private int K3sAgent(SimulatedHostState s, string serverIp, string tokenFile, string privateIp, string nodeName, string version,
-        string waitSeconds, string? nodeLabel, bool joinAccepted, CommandOutput o)
+        string waitSeconds, string? nodeLabel, (string Path, string Sha256)? installer, bool joinAccepted, CommandOutput o)
     {
         var tokenPath = SimulatedPaths.Normalize(tokenFile);
         if (s.ActiveServices.Contains("k3s-agent"))
@@ -115,6 +136,7 @@ public sealed partial class SimulatedHost
         }
         MoveFile(s, tokenPath, K3s.AgentTokenPath);
         WriteText(s, K3s.RegistriesPath, Registries);
+        if (CheckInstaller(s, installer, o) is { } refused) return refused;
         if (!joinAccepted)
         {
             // The real agent service keeps failing to register with a wrong token or no server.
@@ -122,7 +144,7 @@ public sealed partial class SimulatedHost
             return 7;
         }
         s.ActiveServices.Add("k3s-agent");
-        s.K3s = new SimulatedK3sNode("agent", nodeName, privateIp, version, serverIp) { NodeLabel = nodeLabel };
+        s.K3s = new SimulatedK3sNode("agent", nodeName, privateIp, version, serverIp) { NodeLabel = nodeLabel, InstallerSha256 = installer?.Sha256 };
         s.K3sInstallCount++;
         o.Out("k3s-agent: joined");
         return 0;

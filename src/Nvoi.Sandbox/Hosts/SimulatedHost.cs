@@ -67,6 +67,18 @@ public sealed partial class SimulatedHost : IRemoteHost
     public Task<SimulatedHostState> ReadStateAsync(CancellationToken cancellationToken = default) =>
         _store.ReadAsync(cancellationToken);
 
+    /// <summary>
+    /// A reboot, as Debian does it: systemd-tmpfiles empties /tmp at boot (so a deploy lock there is gone);
+    /// files elsewhere, volumes, fstab and services stay.
+    /// </summary>
+    public Task RebootAsync(CancellationToken cancellationToken = default) =>
+        _store.UpdateAsync(s =>
+        {
+            foreach (var path in s.Files.Keys.Where(k => k.StartsWith("/tmp/", StringComparison.Ordinal)).ToList()) DeleteFile(s, path);
+            s.Directories.RemoveWhere(d => d.StartsWith("/tmp/", StringComparison.Ordinal));
+            return Task.FromResult(0);
+        }, cancellationToken);
+
     /// <summary>Changes the state under the lock (e.g. the world adds pulled images or marks images in use).</summary>
     public Task UpdateStateAsync(Action<SimulatedHostState> change, CancellationToken cancellationToken = default) =>
         _store.UpdateAsync(s => { change(s); return Task.FromResult(0); }, cancellationToken);

@@ -52,4 +52,7 @@ public sealed record SimulatedK3sNode(string Role, string NodeName, string Priva
 {
     /// <summary>The label (key=value) the node registered with, if any.</summary>
     public string? NodeLabel { get; init; }
+
+    /// <summary>The SHA-256 of the installer nvoi uploaded, or null when get.k3s.io was downloaded.</summary>
+    public string? InstallerSha256 { get; init; }
 }

@@ -94,6 +94,16 @@ internal sealed class ConfigBinder(List<ConfigError> errors, Dictionary<string, 
                 PrivateKey = Str(k, kp, "private_key"), PublicKey = Str(k, kp, "public_key"), HostKeys = StrMap(k, kp, "host_keys"),
             };
         }
+        if (Fields(f, p, "k3s", ConfigShape.K3s) is { } k3s)
+        {
+            var k3p = J(p, "k3s");
+            a.K3s = new K3sConfig();
+            if (Fields(k3s, k3p, "installer", ConfigShape.K3sInstaller) is { } inst)
+            {
+                var ip = J(k3p, "installer");
+                a.K3s.Installer = new K3sInstallerConfig { Path = Str(inst, ip, "path"), Sha256 = Str(inst, ip, "sha256") };
+            }
+        }
         return a;
     }
 

@@ -74,6 +74,9 @@ public static partial class ConfigRules
     [GeneratedRegex("^[-._a-zA-Z0-9]+$")]
     private static partial Regex SecretKeyRegex();
 
+    /// <summary>A SHA-256 digest: 64 hex digits (either case).</summary>
+    public static bool IsSha256(string? s) => s is { Length: 64 } && s.All(char.IsAsciiHexDigit);
+
     /// <summary>Lowercase RFC 1123 label, 1–63 characters.</summary>
     public static bool IsDnsLabel(string? s) => s is not null && DnsLabelRegex().IsMatch(s);
 

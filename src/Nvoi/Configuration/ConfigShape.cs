@@ -51,11 +51,13 @@ internal sealed class ConfigShape
         ("image", Leaf), ("mount", StringMap), ("secrets", StringMap), ("path", Leaf));
     public static readonly ConfigShape ExtraService = Obj(("servers", StringList), ("image", Leaf), ("port", Leaf),
         ("command", Leaf), ("env", StringMap), ("mount", StringMap));
+    public static readonly ConfigShape K3sInstaller = Leaves("path", "sha256");
+    public static readonly ConfigShape K3s = Obj(("installer", K3sInstaller));
     public static readonly ConfigShape SshKeys = Obj(("private_key", Leaf), ("public_key", Leaf), ("host_keys", StringMap));
     public static readonly ConfigShape Application = Obj(("name", Leaf), ("environment", Leaf), ("keep_count", Leaf),
         ("domain_provider", DomainProvider), ("compute_provider", ComputeProvider), ("servers", MapOf(ServerGroup)),
         ("app", MapOf(AppService)), ("database", Database), ("services", MapOf(ExtraService)),
-        ("env", StringMap), ("secrets", StringMap), ("ssh_keys", SshKeys));
+        ("env", StringMap), ("secrets", StringMap), ("ssh_keys", SshKeys), ("k3s", K3s));
     public static readonly ConfigShape Root = Obj(("application", Application));
 
     /// <summary>

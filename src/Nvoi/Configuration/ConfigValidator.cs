@@ -53,6 +53,16 @@ public static class ConfigValidator
             Services(app);
             EnvMaps(app);
             SshKeys(app.SshKeys);
+            K3sInstaller(app.K3s?.Installer);
+        }
+
+        private void K3sInstaller(K3sInstallerConfig? installer)
+        {
+            if (installer is null) return;
+            var p = $"{A}.k3s.installer";
+            Required(installer.Path, $"{p}.path", "is required: the k3s installer file (a saved copy of https://get.k3s.io)");
+            if (string.IsNullOrWhiteSpace(installer.Sha256)) Add($"{p}.sha256", "is required: the installer's SHA-256 (sha256sum FILE)");
+            else if (!ConfigRules.IsSha256(installer.Sha256)) Add($"{p}.sha256", $"must be 64 hex digits (sha256sum FILE), got '{installer.Sha256}'");
         }
 
         // Servers, volumes and Kubernetes objects are named A-G-N, A-G-V and A-S (reference §3);

@@ -27,8 +27,24 @@ public sealed record Application
     public Dictionary<string, string> Env { get; set; } = new();
     public Dictionary<string, string> Secrets { get; set; } = new();
     public SshKeys? SshKeys { get; set; }
+    public K3sConfig? K3s { get; set; }
 
     public int KeepCountValue => KeepCount is > 0 ? KeepCount.Value : 2;
+}
+
+/// <summary>How k3s is installed (<c>application.k3s</c>).</summary>
+public sealed record K3sConfig
+{
+    public K3sInstallerConfig? Installer { get; set; }
+}
+
+/// <summary>A k3s installer file used instead of downloading https://get.k3s.io, pinned by its SHA-256.</summary>
+public sealed record K3sInstallerConfig
+{
+    /// <summary>The installer file; a relative path is taken from the working directory.</summary>
+    public string? Path { get; set; }
+    /// <summary>Its SHA-256 (64 hex digits).</summary>
+    public string? Sha256 { get; set; }
 }
 
 public sealed record DomainProvider

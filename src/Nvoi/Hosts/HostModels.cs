@@ -19,6 +19,18 @@ public static class K3s
     public const string AgentTokenPath = "/etc/rancher/k3s/agent-token";
 }
 
+/// <summary>
+/// A k3s installer script on this machine (for servers that cannot reach https://get.k3s.io), pinned by
+/// its SHA-256: nvoi checks the file before uploading it and the server checks it again before running it.
+/// </summary>
+/// <param name="LocalPath">The installer (e.g. a saved copy of https://get.k3s.io).</param>
+/// <param name="Sha256">Its SHA-256, 64 hex digits.</param>
+public sealed record K3sInstaller(string LocalPath, string Sha256)
+{
+    /// <summary>Where the installer is uploaded, in the deploy user's home (the script moves it away).</summary>
+    public const string RemotePath = ".nvoi-k3s-install.sh";
+}
+
 /// <summary>What to install on the master.</summary>
 /// <param name="PrivateIp">The master's address on the private network (k3s binds to it).</param>
 /// <param name="NodeName">The Kubernetes node name (the server's name).</param>
@@ -27,6 +39,9 @@ public sealed record K3sServer(string PrivateIp, string NodeName, string Version
 {
     /// <summary>A label (key=value) the node registers with; none when null.</summary>
     public string? NodeLabel { get; init; }
+
+    /// <summary>The installer to upload and run instead of downloading get.k3s.io; null downloads it.</summary>
+    public K3sInstaller? Installer { get; init; }
 
     /// <summary>How long the script waits for the node to become Ready.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(5);
@@ -43,12 +58,15 @@ public sealed record K3sAgent(string ServerPrivateIp, string Token, string Priva
     /// <summary>A label (key=value) the node registers with; none when null.</summary>
     public string? NodeLabel { get; init; }
 
+    /// <summary>The installer to upload and run instead of downloading get.k3s.io; null downloads it.</summary>
+    public K3sInstaller? Installer { get; init; }
+
     /// <summary>How long the script waits for the agent service to become active.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Never prints the token.</summary>
     public override string ToString() =>
-        $"K3sAgent {{ ServerPrivateIp = {ServerPrivateIp}, PrivateIp = {PrivateIp}, NodeName = {NodeName}, Version = {Version}, NodeLabel = {NodeLabel} }}";
+        $"K3sAgent {{ ServerPrivateIp = {ServerPrivateIp}, PrivateIp = {PrivateIp}, NodeName = {NodeName}, Version = {Version}, NodeLabel = {NodeLabel}, Installer = {Installer} }}";
 }
 
 /// <summary>The outcome of mounting a volume.</summary>

@@ -40,6 +40,22 @@ public static partial class ServerSetup
         return result.Stdout;
     }
 
+    // Checks the local installer against its pin, uploads it; the script arguments INSTALLER SHA256.
+    private static async Task<string[]> UploadInstallerAsync(IRemoteHost host, K3sInstaller installer, CancellationToken cancellationToken)
+    {
+        var pin = installer.Sha256.Trim().ToLowerInvariant();
+        if (pin.Length != 64 || !pin.All(char.IsAsciiHexDigitLower))
+            throw new ArgumentException($"the k3s installer's sha256 must be 64 hex digits, not '{installer.Sha256}'", nameof(installer));
+        await using var file = new FileStream(installer.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var actual = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false));
+        if (actual != pin)
+            throw new HostSetupException(host.Server, "upload the k3s installer", 0,
+                $"{installer.LocalPath} has SHA-256 {actual}, not the pinned {pin} (application.k3s.installer.sha256)");
+        file.Position = 0;
+        await host.UploadAsync(file, K3sInstaller.RemotePath, cancellationToken).ConfigureAwait(false);
+        return [K3sInstaller.RemotePath, pin];
+    }
+
     internal static IReadOnlyList<string> Lines(string text) =>
         text.Replace("\r", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -62,9 +78,10 @@ public static partial class ServerSetup
 
     // A value that is one token in a script's output and in config files (no whitespace, no control chars).
     /// <summary>The optional NODE_LABEL argument of the k3s scripts: key=value, a Kubernetes label.</summary>
-    private static string[] LabelArgument(string? label)
+    /// <remarks>With <paramref name="placeholder"/>, no label is an empty argument (an installer follows).</remarks>
+    private static string[] LabelArgument(string? label, bool placeholder = false)
     {
-        if (label is null) return [];
+        if (label is null) return placeholder ? [""] : [];
         var eq = label.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0 || !label.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or '='))
             throw new ArgumentException($"node label '{label}' is not key=value made of letters, digits, '.', '-', '_' and '/'.", nameof(label));

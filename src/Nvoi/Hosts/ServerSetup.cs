@@ -70,9 +70,16 @@ public static partial class ServerSetup
         RequireWord(server.NodeName, nameof(server.NodeName));
         RequireWord(server.Version, nameof(server.Version));
         string[] args = [server.PrivateIp, server.NodeName, server.Version, Seconds(server.ReadyTimeout)];
+        string[] installer = [];
+        if (server.Installer is { } given)
+        {
+            // Uploaded only when it will run: the script does nothing where k3s is active.
+            if (await IsK3sActiveAsync(host, cancellationToken).ConfigureAwait(false)) return false;
+            installer = await UploadInstallerAsync(host, given, cancellationToken).ConfigureAwait(false);
+        }
         var result = await RunScriptAsync(host, HostScripts.K3sServer, "install k3s server",
-            [.. args, .. LabelArgument(server.NodeLabel)], onLine, cancellationToken, server.ReadyTimeout + ScriptSlack)
-            .ConfigureAwait(false);
+            [.. args, .. LabelArgument(server.NodeLabel, installer.Length > 0), .. installer], onLine, cancellationToken,
+            server.ReadyTimeout + ScriptSlack).ConfigureAwait(false);
         return Lines(result.Stdout).Contains("k3s: installed");
     }
 
@@ -103,6 +110,7 @@ public static partial class ServerSetup
         {
             return false;
         }
+        string[] installer = agent.Installer is { } given ? await UploadInstallerAsync(worker, given, cancellationToken).ConfigureAwait(false) : [];
         const string tokenFile = ".nvoi-k3s-agent-token";
         using (var token = new MemoryStream(Encoding.UTF8.GetBytes(agent.Token.Trim() + "\n")))
         {
@@ -110,7 +118,8 @@ public static partial class ServerSetup
         }
         string[] args = [agent.ServerPrivateIp, tokenFile, agent.PrivateIp, agent.NodeName, agent.Version, Seconds(agent.ReadyTimeout)];
         var result = await RunScriptAsync(worker, HostScripts.K3sAgent, "join k3s agent",
-            [.. args, .. LabelArgument(agent.NodeLabel)], onLine, cancellationToken, agent.ReadyTimeout + ScriptSlack).ConfigureAwait(false);
+            [.. args, .. LabelArgument(agent.NodeLabel, installer.Length > 0), .. installer], onLine, cancellationToken,
+            agent.ReadyTimeout + ScriptSlack).ConfigureAwait(false);
         return Lines(result.Stdout).Contains("k3s-agent: joined");
     }
 

@@ -36,6 +36,16 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void K3s_installer_binds_and_its_keys_are_checked()
+    {
+        var sha = new string('a', 64);
+        var k3s = ConfigLoader.Load(FullYaml + $"\n  k3s:\n    installer:\n      path: vendor/k3s-install.sh\n      sha256: {sha}\n").Application.K3s;
+        Assert.Equal(new K3sInstallerConfig { Path = "vendor/k3s-install.sh", Sha256 = sha }, k3s!.Installer);
+        Assert.Null(Full().Application.K3s);
+        HasError(LoadFails(FullYaml + "\n  k3s:\n    installer:\n      url: https://get.k3s.io\n").Errors, "application.k3s.installer.url", "unknown key 'url' (allowed: path, sha256)");
+    }
+
+    [Fact]
     public void Scalars_in_env_maps_become_text_and_defaults_apply()
     {
         var a = ConfigLoader.Load("""

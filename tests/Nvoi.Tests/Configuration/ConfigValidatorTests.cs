@@ -22,6 +22,12 @@ public class ConfigValidatorTests
     {
         { "name required", a => a.Name = null, "application.name", "is required" },
         { "environment required", a => a.Environment = " ", "application.environment", "is required" },
+        { "k3s installer path", a => a.K3s = new K3sConfig { Installer = new K3sInstallerConfig { Sha256 = new string('a', 64) } },
+            "application.k3s.installer.path", "is required: the k3s installer file (a saved copy of https://get.k3s.io)" },
+        { "k3s installer sha256 missing", a => a.K3s = new K3sConfig { Installer = new K3sInstallerConfig { Path = "k3s-install.sh" } },
+            "application.k3s.installer.sha256", "is required: the installer's SHA-256 (sha256sum FILE)" },
+        { "k3s installer sha256 malformed", a => a.K3s = new K3sConfig { Installer = new K3sInstallerConfig { Path = "k3s-install.sh", Sha256 = "abc" } },
+            "application.k3s.installer.sha256", "must be 64 hex digits (sha256sum FILE), got 'abc'" },
         { "name shell metacharacters", a => a.Name = "app;rm -rf /", "application.name", ConfigRules.DnsLabelRule + ", got 'app;rm -rf /'" },
         { "name uppercase", a => a.Name = "MyApp", "application.name", ConfigRules.DnsLabelRule + ", got 'MyApp'" },
         { "name too long", a => a.Name = new string('a', 64), "application.name", ConfigRules.DnsLabelRule + ", got '" + new string('a', 64) + "'" },
@@ -126,6 +132,7 @@ public class ConfigValidatorTests
         // A sqlite file is shared by every app pod: the worker's 3 replicas go back to its default of 1.
         Assert.Empty(ValidateAfter(a => { a.Database!.Adapter = "SQLite3"; a.Database.Secrets.Clear(); a.App["worker"].Replicas = null; }));
         Assert.Empty(ValidateAfter(a => a.Database = null));
+        Assert.Empty(ValidateAfter(a => a.K3s = new K3sConfig { Installer = new K3sInstallerConfig { Path = "vendor/k3s-install.sh", Sha256 = new string('F', 64) } }));
     }
 
     [Fact]

@@ -1,11 +1,13 @@
 #!/bin/sh
 # nvoi-script: k3s-agent
-# Usage: k3s-agent SERVER_PRIVATE_IP TOKEN_FILE PRIVATE_IP NODE_NAME K3S_VERSION READY_WAIT_SECONDS [NODE_LABEL]
+# Usage: k3s-agent SERVER_PRIVATE_IP TOKEN_FILE PRIVATE_IP NODE_NAME K3S_VERSION READY_WAIT_SECONDS [NODE_LABEL [INSTALLER SHA256]]
 # Joins this server to the cluster as a k3s agent pinned to K3S_VERSION; the node registers with
 # NODE_LABEL (key=value) when given, so it is labelled from its first moment. The join token is read
 # from TOKEN_FILE (uploaded 0600 through stdin beforehand), moved to a root-only file and handed
 # to k3s as K3S_TOKEN_FILE, so it never appears on a command line. Does nothing (except removing
 # TOKEN_FILE) when the agent is already active.
+# INSTALLER (a file uploaded beforehand; an empty NODE_LABEL for none) replaces the download of
+# https://get.k3s.io: it runs only when its SHA-256 is SHA256 (exit 8 otherwise, nothing installed).
 # Output: "k3s-agent: already active" or "k3s-agent: joined". Exit 6: no interface holds
 # PRIVATE_IP. Exit 7: the agent did not become active in time.
 set -eu
@@ -17,6 +19,8 @@ node_name=$4
 version=$5
 wait_seconds=$6
 node_label=${7:-}
+installer_src=${8:-}
+installer_sha256=${9:-}
 
 if systemctl is-active --quiet k3s-agent; then
     rm -f "$token_src"
@@ -40,8 +44,19 @@ printf '%s\n' 'mirrors:' '  "localhost:30500":' '    endpoint:' '      - "http:/
 
 installer=$(mktemp)
 trap 'rm -f "$installer"' EXIT
-# Download first: a failed download must stop here, not feed an empty script to sh.
-curl -sfL https://get.k3s.io -o "$installer"
+if [ -n "$installer_src" ]; then
+    # An installer nvoi uploaded (air-gapped servers): it runs only if it is the one pinned.
+    actual=$(sha256sum "$installer_src" | cut -d ' ' -f 1)
+    if [ "$actual" != "$installer_sha256" ]; then
+        rm -f "$installer_src"
+        echo "the k3s installer's SHA-256 is $actual, not the pinned $installer_sha256; not running it" >&2
+        exit 8
+    fi
+    mv "$installer_src" "$installer"
+else
+    # Download first: a failed download must stop here, not feed an empty script to sh.
+    curl -sfL https://get.k3s.io -o "$installer"
+fi
 set -- --node-name "$node_name" --node-ip "$private_ip" --flannel-iface "$iface"
 if [ -n "$node_label" ]; then
     set -- "$@" --node-label "$node_label"

@@ -1,10 +1,12 @@
 #!/bin/sh
 # nvoi-script: k3s-server
-# Usage: k3s-server PRIVATE_IP NODE_NAME K3S_VERSION READY_WAIT_SECONDS [NODE_LABEL]
+# Usage: k3s-server PRIVATE_IP NODE_NAME K3S_VERSION READY_WAIT_SECONDS [NODE_LABEL [INSTALLER SHA256]]
 # Installs a k3s server pinned to K3S_VERSION, bound to PRIVATE_IP (flannel wireguard-native on
 # the interface holding it), with the registry mirror for localhost:30500, then waits until the
 # node is Ready. The node registers with NODE_LABEL (key=value) when given. Does nothing when k3s
 # is already active.
+# INSTALLER (a file uploaded beforehand; an empty NODE_LABEL for none) replaces the download of
+# https://get.k3s.io: it runs only when its SHA-256 is SHA256 (exit 8 otherwise, nothing installed).
 # Output: "k3s: already active" or "k3s: installed". Exit 6: no interface holds PRIVATE_IP.
 # Exit 7: the node was not Ready in time.
 set -eu
@@ -14,6 +16,8 @@ node_name=$2
 version=$3
 wait_seconds=$4
 node_label=${5:-}
+installer_src=${6:-}
+installer_sha256=${7:-}
 
 if systemctl is-active --quiet k3s; then
     echo "k3s: already active"
@@ -33,8 +37,19 @@ printf '%s\n' 'mirrors:' '  "localhost:30500":' '    endpoint:' '      - "http:/
 
 installer=$(mktemp)
 trap 'rm -f "$installer"' EXIT
-# Download first: a failed download must stop here, not feed an empty script to sh.
-curl -sfL https://get.k3s.io -o "$installer"
+if [ -n "$installer_src" ]; then
+    # An installer nvoi uploaded (air-gapped servers): it runs only if it is the one pinned.
+    actual=$(sha256sum "$installer_src" | cut -d ' ' -f 1)
+    if [ "$actual" != "$installer_sha256" ]; then
+        rm -f "$installer_src"
+        echo "the k3s installer's SHA-256 is $actual, not the pinned $installer_sha256; not running it" >&2
+        exit 8
+    fi
+    mv "$installer_src" "$installer"
+else
+    # Download first: a failed download must stop here, not feed an empty script to sh.
+    curl -sfL https://get.k3s.io -o "$installer"
+fi
 set -- --node-name "$node_name" \
     --node-ip "$private_ip" \
     --advertise-address "$private_ip" \

@@ -24,6 +24,15 @@ public sealed class ClusterAccess(IKubernetes client, IPortForward forward) : IA
 
 public sealed partial class Deployer
 {
+    // application.k3s.installer: the installer file (relative to the working directory) and its pin; null downloads get.k3s.io.
+    private K3sInstaller? K3sInstaller()
+    {
+        if (_config.Application.K3s?.Installer is not { Path: { } path, Sha256: { } sha }) return null;
+        var full = Path.GetFullPath(path, _options.WorkingDirectory);
+        if (!File.Exists(full)) throw new Configuration.ConfigException("application.k3s.installer.path", $"no file at {full}");
+        return new K3sInstaller(full, sha);
+    }
+
     /// <summary>
     /// k3s on the master, then every worker joining at once while the API is forwarded; new nodes register
     /// with their group label, nodes that were already there are labelled through the API.
@@ -45,6 +54,7 @@ public sealed partial class Deployer
                     var installed = await ServerSetup.InstallK3sServerAsync(masterHost, new K3sServer(PrivateIp(master), master.Name, K3s.Version)
                     {
                         NodeLabel = NodeLabel(_desired.Master.Group),
+                        Installer = K3sInstaller(),
                     }, ct);
                     if (!installed) return "active";
                     registeredLabelled[master.Name] = true;
@@ -64,6 +74,7 @@ public sealed partial class Deployer
                         var joined = await ServerSetup.JoinK3sAgentAsync(host, new K3sAgent(PrivateIp(master), token, PrivateIp(server), server.Name, K3s.Version)
                         {
                             NodeLabel = NodeLabel(w.Group),
+                            Installer = K3sInstaller(),
                         }, ct);
                         if (!joined) return "active";
                         registeredLabelled[w.Name] = true;
