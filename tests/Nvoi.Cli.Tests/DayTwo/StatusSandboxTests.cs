@@ -29,7 +29,7 @@ public class StatusSandboxTests
         // A second deploy of a new image that crash-loops: the rollout fails.
         File.WriteAllText(project.Run.PathOf("index.html"), "<h1>version 2</h1>");
         var crashing = new SandboxSettings { Emulator = new Dictionary<string, string> { ["kubernetes.crashloop_images"] = "localhost:30500/nvoi-saas" } };
-        await Assert.ThrowsAsync<RolloutFailedException>(() => EngineHarness.DeployAsync(project, settings: crashing, holder: "alice@laptop (pid 42)"));
+        await Assert.ThrowsAsync<RolloutFailedException>(() => EngineHarness.DeployAsync(project, settings: crashing, holder: new Nvoi.Operations.Deploy.LockProcess("alice@laptop", "", "", 42)));
         // A lock someone holds.
         var since = DateTimeOffset.UtcNow.AddMinutes(-3);
         await using (var world = await SandboxInspector.OpenAsync(project))
@@ -81,7 +81,7 @@ public class StatusSandboxTests
         Assert.Contains("CrashLoopBackOff", deploys[0].GetProperty("error").GetString());
         Assert.Equal("succeeded", deploys[1].GetProperty("result").GetString());
         Assert.Equal(firstTag, deploys[1].GetProperty("tag").GetString());
-        Assert.Equal(DeployHistory.Who(Nvoi.Operations.Deploy.LockHolder.Current()), deploys[1].GetProperty("who").GetString());
+        Assert.Equal(DeployHistory.Who(Nvoi.Operations.Deploy.LockProcess.Current().Holder), deploys[1].GetProperty("who").GetString());
 
         // The same in text.
         var text = await project.NvoiAsync("status");

@@ -127,7 +127,7 @@ public sealed partial class Deployer
             {
                 await volumes;
                 var ready = await workloads!;
-                await Nvoi.Cluster.DeployHistory.RecordAsync(cluster.Client, _desired.Names.App, ready.Manifests, _options.Holder, _world.Time, () => ApplyWorkloadsAsync(cluster, masterHost, ready, ct), ct);
+                await Nvoi.Cluster.DeployHistory.RecordAsync(cluster.Client, _desired.Names.App, ready.Manifests, _options.Holder.Holder, _world.Time, () => ApplyWorkloadsAsync(cluster, masterHost, ready, ct), ct);
                 await ScaleDownAsync(cluster, await surplus, ready.Manifests, ct);
                 // Both only read or tidy once the rollout is done.
                 var verify = VerifyAsync(ct);
