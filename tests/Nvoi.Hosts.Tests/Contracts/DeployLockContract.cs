@@ -47,7 +47,7 @@ public static class DeployLockContract
         Assert.Equal(new LockResult.Acquired(null), await ServerSetup.AcquireDeployLockAsync(server.Connect(), path, dead, Stale));
         var next = new LockInfo("carl@ci", T + Stale + TimeSpan.FromSeconds(1), "0.3.1");
         var taken = Assert.IsType<LockResult.Acquired>(await ServerSetup.AcquireDeployLockAsync(server.Host, path, next, Stale));
-        Assert.Equal(dead, taken.ReplacedStale);
+        Assert.Equal(dead, taken.Replaced);
         Assert.Equal(next, await ServerSetup.ReadDeployLockAsync(server.Connect(), path));
         Assert.True(await ServerSetup.ReleaseDeployLockAsync(server.Host, path));
     }
