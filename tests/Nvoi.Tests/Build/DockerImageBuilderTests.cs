@@ -67,7 +67,8 @@ public class DockerImageBuilderTests
         using var f = new BuildTestFiles();
         f.Write("Dockerfile", "FROM alpine\n");
         var docker = f.FakeDocker("""
-            for i in 1 2 3 4 5 6 7 8; do echo "line $i"; done
+            # BuildKit writes its progress and its error to stderr: one stream, so their order is kept.
+            for i in 1 2 3 4 5 6 7 8; do echo "line $i" >&2; done
             echo "ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully" >&2
             exit 17
             """);
