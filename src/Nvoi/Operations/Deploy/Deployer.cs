@@ -7,8 +7,9 @@ namespace Nvoi.Operations.Deploy;
 
 /// <summary>
 /// `nvoi plan` and `nvoi deploy`: observe live state by name, plan desired against live, apply
-/// the plan with independent work in parallel. Every step finds before it creates, so a deploy
-/// that died anywhere is finished by running it again.
+/// the plan with independent work in parallel. This file only orders the steps; each step (Steps/)
+/// holds its planning (<c>XStep.Plan</c>, composed by <see cref="DeployPlanner"/>) and its apply.
+/// Every step finds before it creates, so a deploy that died anywhere is finished by running it again.
 /// </summary>
 public sealed partial class Deployer
 {
@@ -68,32 +69,6 @@ public sealed partial class Deployer
         }
         return await plan;
     }
-
-    /// <summary>Validates the provider settings against its API (credentials, server types, locations).</summary>
-    public Task ValidateProviderAsync(CancellationToken ct) =>
-        _steps.RunAsync("validate", null, $"Check {_world.Cloud.Name} credentials, server types and locations", async () =>
-        {
-            // Every question at once; a refused credential is the error reported, whatever the others say.
-            var credentials = _world.Cloud.ValidateCredentialsAsync(ct);
-            var checks = _desired.Servers.Select(s => s.Location).Distinct().Select(l => _world.Cloud.ValidateLocationAsync(l, ct))
-                .Concat(_desired.Servers.Select(s => (s.ServerType, s.Location)).Distinct().Select(t => _world.Cloud.ValidateServerTypeAsync(t.ServerType, t.Location, ct)))
-                .ToList();
-            try
-            {
-                await Task.WhenAll(checks.Append(credentials));
-            }
-            catch
-            {
-                // Reported below, in that order.
-            }
-            await credentials;
-            foreach (var check in checks) await check; // the first failure in config order
-            return "ok";
-        });
-
-    /// <summary>The build context and the Dockerfile exist (a missing one would fail only at the build, after every server).</summary>
-    private void CheckBuildInputs() =>
-        new Nvoi.Build.BuildRequest(_options.WorkingDirectory, "", _desired.Names.Prefix, "", "", _options.DockerfilePath).EnsureInputsExist();
 
     /// <summary>Runs the body for every item: all at once, or one after another with <see cref="DeployOptions.Sequential"/>.</summary>
     private async Task<T[]> AllAsync<TItem, T>(IEnumerable<TItem> items, Func<TItem, Task<T>> body)

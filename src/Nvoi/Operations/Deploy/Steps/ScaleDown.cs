@@ -1,9 +1,31 @@
+using k8s;
 using k8s.Models;
+using Nvoi.Build;
 using Nvoi.Cloud;
 using Nvoi.Cluster;
+using Nvoi.Configuration;
+using Nvoi.Credentials;
+using Nvoi.Dns;
+using Nvoi.Hosts;
+using Nvoi.Operations.Progress;
+using Nvoi.Remote;
 
 namespace Nvoi.Operations.Deploy;
 
+/// <summary>Servers past their group's count: drained, removed from the cluster, deleted (destructive, after the rollout).</summary>
+internal static class ScaleDownStep
+{
+    public static IEnumerable<PlannedAction> Plan(LiveState live)
+    {
+        foreach (var surplus in live.SurplusServers.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            yield return new(PlanActionKind.Delete, "k3s node", surplus.Name, "beyond its group's count: drained (its pods move to the other servers) and removed from the cluster");
+            yield return new(PlanActionKind.Delete, "server", surplus.Name, "beyond its group's count (the group's volumes stay on its first server)");
+        }
+    }
+}
+
+/// <summary>Step "scale-down": surplus servers removed.</summary>
 public sealed partial class Deployer
 {
     /// <summary>The servers past their group's count, as this run's plan found them (listed now without a plan).</summary>

@@ -1,0 +1,153 @@
+using k8s;
+using k8s.Models;
+using Nvoi.Build;
+using Nvoi.Cloud;
+using Nvoi.Cluster;
+using Nvoi.Configuration;
+using Nvoi.Credentials;
+using Nvoi.Dns;
+using Nvoi.Hosts;
+using Nvoi.Operations.Progress;
+using Nvoi.Remote;
+
+namespace Nvoi.Operations.Deploy;
+
+/// <summary>The cluster's API through a forward from the master: closed with the run.</summary>
+public sealed class ClusterAccess(IKubernetes client, IPortForward forward) : IAsyncDisposable
+{
+    public IKubernetes Client => client;
+
+    public async ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        await forward.DisposeAsync();
+    }
+}
+
+/// <summary>k3s on every server: installed (master) or joined (agents) where it is not active.</summary>
+internal static class K3sStep
+{
+    public static IEnumerable<PlannedAction> Plan(DesiredState desired, LiveState live)
+    {
+        foreach (var server in desired.Servers)
+        {
+            var role = server.IsMaster ? "k3s server" : "k3s agent";
+            var active = live.K3sActive.Contains(server.Name);
+            yield return new(active ? PlanActionKind.None : PlanActionKind.Create, role, server.Name,
+                active ? "active" : live.Servers.ContainsKey(server.Name) ? "not active" : "new server");
+        }
+    }
+}
+
+/// <summary>Step "k3s" (and "nodes"): the cluster, and its API for the steps after.</summary>
+public sealed partial class Deployer
+{
+    // application.k3s.installer: the installer file (relative to the working directory) and its pin; null downloads get.k3s.io.
+    private K3sInstaller? K3sInstaller()
+    {
+        if (_config.Application.K3s?.Installer is not { Path: { } path, Sha256: { } sha }) return null;
+        var full = Path.GetFullPath(path, _options.WorkingDirectory);
+        if (!File.Exists(full)) throw new Configuration.ConfigException("application.k3s.installer.path", $"no file at {full}");
+        return new K3sInstaller(full, sha);
+    }
+
+    /// <summary>
+    /// k3s on the master, then every worker joining at once while the API is forwarded; new nodes register
+    /// with their group label, nodes that were already there are labelled through the API.
+    /// </summary>
+    private async Task<ClusterAccess> EnsureClusterAsync(IReadOnlyDictionary<string, ServerInfo> servers, Action<Task<ClusterAccess>> apiOpening,
+        CancellationToken ct)
+    {
+        var master = servers[_desired.Master.Name];
+        var masterHost = _world.Host(master);
+        var registeredLabelled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        Task<ClusterAccess>? access = null;
+        try
+        {
+            await _steps.RunAsync("k3s", null, $"k3s {K3s.Version}", async () =>
+            {
+                await _steps.RunAsync($"k3s:{master.Name}", "k3s", $"{master.Name} (server)", async () =>
+                {
+                    // The script itself does nothing on a server where k3s is active.
+                    var installed = await ServerSetup.InstallK3sServerAsync(masterHost, new K3sServer(PrivateIp(master), master.Name, K3s.Version)
+                    {
+                        NodeLabel = NodeLabel(_desired.Master.Group),
+                        Installer = K3sInstaller(),
+                    }, ct);
+                    if (!installed) return "active";
+                    registeredLabelled[master.Name] = true;
+                    return "installed";
+                });
+                // The API is reached while the workers join (one after another in a sequential replay).
+                if (!_options.Sequential) apiOpening(access = OpenClusterAsync(masterHost, ct));
+                var workers = _desired.Servers.Where(s => !s.IsMaster).ToList();
+                if (workers.Count > 0)
+                {
+                    var token = await ServerSetup.ReadNodeTokenAsync(masterHost, ct);
+                    await AllAsync(workers, w => _steps.RunAsync($"k3s:{w.Name}", "k3s", $"{w.Name} (agent)", async () =>
+                    {
+                        var server = servers[w.Name];
+                        var host = _world.Host(server);
+                        // Joining checks first that the agent is not active already (then the token is not sent).
+                        var joined = await ServerSetup.JoinK3sAgentAsync(host, new K3sAgent(PrivateIp(master), token, PrivateIp(server), server.Name, K3s.Version)
+                        {
+                            NodeLabel = NodeLabel(w.Group),
+                            Installer = K3sInstaller(),
+                        }, ct);
+                        if (!joined) return "active";
+                        registeredLabelled[w.Name] = true;
+                        return "joined";
+                    }));
+                }
+                return null;
+            });
+            if (access is null) apiOpening(access = OpenClusterAsync(masterHost, ct));
+            var cluster = await access;
+            var unlabelled = _desired.Servers.Where(s => !registeredLabelled.ContainsKey(s.Name)).ToList();
+            if (unlabelled.Count > 0)
+                await _steps.RunAsync("nodes", null, "Label nodes by server group", async () =>
+                {
+                    await AllAsync(unlabelled, server => LabelNodeAsync(cluster.Client, server.Name, server.Group, ct));
+                    return $"{unlabelled.Count} labelled";
+                });
+            return cluster;
+        }
+        catch
+        {
+            if (access is not null)
+            {
+                try { await (await access).DisposeAsync(); }
+                catch (Exception) { /* the first error is the one reported */ }
+            }
+            throw;
+        }
+    }
+
+    private static string NodeLabel(string group) => $"{Names.NodeLabel}={group}";
+
+    private static string PrivateIp(ServerInfo server) =>
+        server.PrivateIPv4 ?? throw new NvoiException($"server {server.Name} has no private IPv4 address yet; run the deploy again");
+
+    private Task<ClusterAccess> OpenClusterAsync(IRemoteHost masterHost, CancellationToken ct) =>
+        ClusterConnection.OpenAsync(_world, masterHost, ct);
+
+    private async Task LabelNodeAsync(IKubernetes client, string node, string group, CancellationToken ct)
+    {
+        var deadline = _world.Time.GetUtcNow() + _options.RolloutTimeout;
+        var patch = new V1Patch(new { metadata = new { labels = new Dictionary<string, string> { [Names.NodeLabel] = group } } }, V1Patch.PatchType.MergePatch);
+        while (true)
+        {
+            try
+            {
+                await client.CoreV1.PatchNodeAsync(patch, node, cancellationToken: ct);
+                return;
+            }
+            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                if (_world.Time.GetUtcNow() >= deadline)
+                    throw new NvoiException($"node {node} did not register with the cluster within {_options.RolloutTimeout.TotalMinutes:0} minutes");
+                await Task.Delay(TimeSpan.FromSeconds(2), _world.Time, ct);
+            }
+        }
+    }
+}

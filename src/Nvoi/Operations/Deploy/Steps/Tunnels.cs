@@ -1,0 +1,78 @@
+using k8s;
+using k8s.Models;
+using Nvoi.Build;
+using Nvoi.Cloud;
+using Nvoi.Cluster;
+using Nvoi.Configuration;
+using Nvoi.Credentials;
+using Nvoi.Dns;
+using Nvoi.Hosts;
+using Nvoi.Operations.Progress;
+using Nvoi.Remote;
+
+namespace Nvoi.Operations.Deploy;
+
+/// <summary>Each tunnel's changes as <see cref="TunnelPlanner"/> read them (what <see cref="TunnelPublisher"/> will do).</summary>
+internal static class TunnelsStep
+{
+    public static IEnumerable<PlannedAction> Plan(DesiredState desired, LiveState live)
+    {
+        foreach (var tunnel in desired.Tunnels)
+        {
+            var changes = live.TunnelChanges.GetValueOrDefault(tunnel.Service) ?? [];
+            foreach (var change in changes)
+                yield return new(change.Kind switch
+                {
+                    TunnelChangeKind.CreateTunnel or TunnelChangeKind.CreateRecord => PlanActionKind.Create,
+                    TunnelChangeKind.DeleteRecord or TunnelChangeKind.DeleteTunnel => PlanActionKind.Delete,
+                    _ => PlanActionKind.Update,
+                }, Kind(change.Kind), change.Target, change.Reason);
+            if (changes.Count == 0)
+                yield return new(PlanActionKind.None, "tunnel", tunnel.TunnelName, $"routes {string.Join(", ", tunnel.Hostnames)}");
+        }
+    }
+
+    private static string Kind(TunnelChangeKind kind) => kind switch
+    {
+        TunnelChangeKind.CreateTunnel or TunnelChangeKind.DeleteTunnel => "tunnel",
+        TunnelChangeKind.PutConfiguration => "tunnel config",
+        TunnelChangeKind.Conflict => "dns record (conflict)",
+        _ => "dns record",
+    };
+}
+
+/// <summary>Step "tunnels": one Cloudflare tunnel per app with a domain.</summary>
+public sealed partial class Deployer
+{
+    /// <summary>One Cloudflare tunnel per app with a domain, all at once: config read back before DNS is written.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> EnsureTunnelsAsync(CancellationToken ct)
+    {
+        if (_desired.Tunnels.Count == 0) return new Dictionary<string, string>();
+        var publisher = new TunnelPublisher(_world.Cloudflare, _world.Time);
+        var results = await _steps.RunAsync("tunnels", null, $"Cloudflare tunnels ({_desired.Tunnels.Count})", async () =>
+        {
+            var all = await AllAsync(_desired.Tunnels, t =>
+                _steps.RunAsync($"tunnel:{t.Service}", "tunnels", $"{t.TunnelName} → {string.Join(", ", t.Hostnames)}", async () =>
+                {
+                    var published = await publisher.EnsureAsync(t.TunnelName, t.Hostnames, DesiredState.TunnelOrigin, ct);
+                    return new StepOutcome<(string, string)>((t.Service, published.Token.Value), $"{published.Records.Count} DNS records");
+                }));
+            return new StepOutcome<(string Service, string Token)[]>(all, "ready");
+        });
+        return results.ToDictionary(r => r.Service, r => r.Token);
+    }
+
+    /// <summary>
+    /// Tokens of the tunnels (read-only), so a plan can compare their Secrets; a tunnel the deploy will create
+    /// has no token yet, and stands in with a placeholder, so its Secret and cloudflared are planned too.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> TunnelTokensAsync(CancellationToken ct)
+    {
+        var tokens = new Dictionary<string, string>();
+        foreach (var t in _desired.Tunnels)
+            tokens[t.Service] = await _world.Cloudflare.FindTunnelAsync(t.TunnelName, ct) is { } tunnel
+                ? (await _world.Cloudflare.GetTunnelTokenAsync(tunnel.Id, ct)).Value
+                : "not created yet";
+        return tokens;
+    }
+}
