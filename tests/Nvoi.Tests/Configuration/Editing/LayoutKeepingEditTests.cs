@@ -209,6 +209,18 @@ public class LayoutKeepingEditTests
         Assert.Contains("several documents", edited.RewriteReason);
     }
 
+    [Fact]
+    public void A_splice_that_would_load_differently_is_not_written()
+    {
+        // Inserting after a keep-chomped block scalar would move its trailing blank line out of it.
+        const string keep = "application:\n  name: myapp\n  ssh_keys:\n    private_key: |+\n      line\n\n";
+        var edited = YamlPathEditor.Set(keep, "ssh_keys.public_key", "ssh-ed25519 AAAA x");
+        Assert.False(edited.KeptLayout);
+        Assert.Contains("would not load as the edit", edited.RewriteReason);
+        Assert.Equal(YamlPathEditor.Rewrite(keep, "ssh_keys.public_key", "ssh-ed25519 AAAA x"), edited.Text);
+        Assert.Equal("line\n\n", ConfigLoader.Load(edited.Text).Application.SshKeys!.PrivateKey);
+    }
+
     // ---- property: random set/rm sequences on a commented config ----
 
     private abstract record Step
