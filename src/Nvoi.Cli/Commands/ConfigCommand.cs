@@ -260,7 +260,8 @@ internal sealed class ConfigCommand : Command
                 ctx.Output.Info("nothing changed");
                 return Task.FromResult(ExitCodes.Success);
             }
-            file.SaveEdited(config);
+            var saved = file.SaveEdited(config);
+            if (!saved.KeptLayout) ctx.Output.Info($"rewrote the whole file, comments not kept: {saved.RewriteReason}");
             if (ctx.Output.Mode == Rendering.OutputMode.Json)
                 ctx.Output.WriteJson(new { changes = changes.Select(c => new { kind = c.Kind.ToString().ToLowerInvariant(), path = c.Path }) });
             foreach (var change in changes) ctx.Output.Line(change.ToString());

@@ -33,8 +33,9 @@ internal sealed class CredentialsCommand : Command
             var file = ConfigFiles.Open(ctx);
             using var held = file.Lock(ctx.Output.Info);
             var key = Configuration.Editing.YamlPathEditor.Normalize(ctx.Parse.GetValue(path)!);
-            var text = Configuration.Editing.YamlPathEditor.Set(file.ReadText(), key, ctx.Parse.GetValue(value)!);
-            file.WriteText(text);
+            var edited = Configuration.Editing.YamlPathEditor.Set(file.ReadText(), key, ctx.Parse.GetValue(value)!);
+            file.WriteText(edited.Text);
+            if (!edited.KeptLayout) ctx.Output.Info($"rewrote the whole file, comments not kept: {edited.RewriteReason}");
             var shown = Configuration.Editing.SecretPaths.IsSecret("application." + key) ? "********" : ctx.Parse.GetValue(value);
             ctx.Output.Line($"~ application.{key} = {shown}");
             ctx.Output.Success($"saved {file.Path}");

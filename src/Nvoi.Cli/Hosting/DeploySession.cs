@@ -66,7 +66,8 @@ internal sealed class DeploySession : IAsyncDisposable
         {
             // The file holds the config without --branch: pins are stored by server name, which is branch-specific already.
             // Under deploy.enc's lock, merged into what is on disk now: a `config … set` meanwhile is kept.
-            await Task.Run(() => File.PinHostKey(server, publicKey, _ctx.Output.Info));
+            var pinned = await Task.Run(() => File.PinHostKey(server, publicKey, _ctx.Output.Info));
+            if (!pinned.KeptLayout) _ctx.Output.Info($"pinning {server}'s host key rewrote the whole file, comments not kept: {pinned.RewriteReason}");
         }
         finally
         {

@@ -79,11 +79,13 @@ public sealed class ConfigFile
     /// Pins a server's host key: under the lock, re-reads the file and adds only this key, so edits made by
     /// others since the deploy loaded the config are kept.
     /// </summary>
-    public void PinHostKey(string server, string publicKey, Action<string>? onWait = null)
+    public Editing.EditedText PinHostKey(string server, string publicKey, Action<string>? onWait = null)
     {
         RequireWritable();
         using var _ = Lock(onWait);
-        WriteText(Editing.YamlPathEditor.Set(ReadText(), $"ssh_keys.host_keys.{server}", publicKey));
+        var edited = Editing.YamlPathEditor.Set(ReadText(), $"ssh_keys.host_keys.{server}", publicKey);
+        WriteText(edited.Text);
+        return edited;
     }
 
     /// <summary>The config as a `config … set|rm` edit starts from it: parsed, not yet complete.</summary>
@@ -93,13 +95,18 @@ public sealed class ConfigFile
         return ConfigLoader.Parse(ReadText()).Config;
     }
 
-    /// <summary>Validates an edited config (allowing sections not yet configured) and writes it.</summary>
-    public void SaveEdited(DeployConfig config)
+    /// <summary>
+    /// Validates an edited config (allowing sections not yet configured) and writes it over the current text,
+    /// changing only the entries the edit touched where it can (see <see cref="Editing.LayoutKeepingEdit"/>).
+    /// Call it under <see cref="Lock"/>, as <see cref="LoadForEdit"/>.
+    /// </summary>
+    public Editing.EditedText SaveEdited(DeployConfig config)
     {
         RequireWritable();
-        var text = ConfigWriter.Write(config);
-        EnsureValidForEdit(ConfigLoader.Parse(text));
-        _store!.Write(text);
+        var edited = Editing.LayoutKeepingEdit.ForModel(ReadText(), config);
+        EnsureValidForEdit(ConfigLoader.Parse(edited.Text));
+        _store!.Write(edited.Text);
+        return edited;
     }
 
     /// <summary>Validates YAML text as an edit (see <see cref="SaveEdited"/>) and writes it unchanged.</summary>

@@ -125,6 +125,9 @@ public static partial class ConfigWriter
         w.End();
     }
 
+    /// <summary>Whether a YAML 1.1 reader would take this text, written plain, for a null, a boolean or a number.</summary>
+    internal static bool ResolvesAsNonString(string value) => Ambiguous().IsMatch(value);
+
     /// <summary>Strings a YAML 1.1 reader (Ruby's Psych) would resolve to null, a boolean or a number.</summary>
     [GeneratedRegex(@"^(~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|=|<<)$|^[-+]?\.?[0-9]|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")]
     private static partial Regex Ambiguous();

@@ -14,7 +14,14 @@ public static class YamlPathEditor
     public static string Normalize(string dotPath) =>
         dotPath.StartsWith("application.", StringComparison.Ordinal) ? dotPath["application.".Length..] : dotPath;
 
-    public static string Set(string yaml, string dotPath, string value)
+    /// <summary>
+    /// The document with the value set: only that entry's text changes (comments and layout kept, see
+    /// <see cref="LayoutKeepingEdit"/>), else the whole document re-serialised.
+    /// </summary>
+    public static EditedText Set(string yaml, string dotPath, string value) => LayoutKeepingEdit.ForTree(yaml, Rewrite(yaml, dotPath, value));
+
+    /// <summary>The whole document, re-serialised with the value set.</summary>
+    internal static string Rewrite(string yaml, string dotPath, string value)
     {
         dotPath = Normalize(dotPath);
         var segments = dotPath.Split('.');
