@@ -49,6 +49,33 @@ public class PlanExecutionTests
         Assert.False(after.HasChanges, string.Join(", ", after.Actions.Where(a => a.IsChange)));
     }
 
+    [Theory]
+    [InlineData("remove-tunnel:admin")] // the tunnel deleted, its cloudflared not pruned yet
+    [InlineData("workloads")]           // pruned too, the history not written yet
+    public async Task A_deploy_killed_while_removing_a_web_app_finishes_when_run_again(string killedAfter)
+    {
+        using var project = new SandboxProject("hetzner-cluster");
+        var original = project.ConfigText;
+        project.ConfigText = original.Replace("  database:\n", AdminApp + "  database:\n", StringComparison.Ordinal);
+        await EngineHarness.DeployAsync(project);
+
+        project.ConfigText = original;
+        var killer = new RecordingSink(e => e is StepFinished f && f.Id == killedAfter);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => EngineHarness.DeployAsync(project, killer, ct: killer.Killed));
+
+        var config = EngineHarness.Config(project);
+        await using var world = await EngineHarness.WorldAsync(project, config);
+        var left = await new Deployer(config, world, NullProgressSink.Instance, EngineHarness.Options(project)).PlanAsync(default);
+        // What the killed run did not do is still planned; the tunnel it deleted is not planned again.
+        Assert.DoesNotContain(left.Actions, a => a.Kind == "tunnel" && a.IsChange);
+        Assert.Equal(killedAfter != "workloads", left.Actions.Any(a => a is { Action: PlanActionKind.Delete, Kind: "deployment", Name: "cloudflared-admin" }));
+        await new Deployer(config, world, NullProgressSink.Instance, EngineHarness.Options(project)).DeployAsync(default);
+
+        Assert.Null(await world.Cloudflare.FindTunnelAsync("nvoi-saas-admin", default));
+        var after = await new Deployer(config, world, NullProgressSink.Instance, EngineHarness.Options(project)).PlanAsync(default);
+        Assert.False(after.HasChanges, string.Join(", ", after.Actions.Where(a => a.IsChange)));
+    }
+
     [Fact]
     public async Task A_node_label_that_differs_is_planned_and_patched_and_a_deploy_with_nothing_to_do_sends_no_change()
     {

@@ -120,10 +120,12 @@ public sealed partial class Deployer
     /// tag, such as a migration Job, was planned under a placeholder name), and the plan's deletes; with no
     /// cluster to compare with, every object and no delete.
     /// </summary>
-    private static RolloutSelection Selection(Plan plan, Func<Task>? beforeDeletes) => plan.ChangesOf<ApplyAllWorkloads>().Any()
-        ? new RolloutSelection(_ => true, [], beforeDeletes)
-        : new RolloutSelection(o => !plan.ChangesOf<KeepObject>().Any(k => k.Key == ClusterState.Key(o)),
-            plan.ChangesOf<DeleteObject>().Select(d => (d.Kind, d.Name)).ToList(), beforeDeletes);
+    private static RolloutSelection Selection(Plan plan, Func<Task>? beforeDeletes)
+    {
+        if (plan.ChangesOf<ApplyAllWorkloads>().Any()) return new RolloutSelection(_ => true, [], beforeDeletes);
+        var upToDate = plan.ChangesOf<KeepObject>().Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
+        return new RolloutSelection(o => !upToDate.Contains(ClusterState.Key(o)), plan.ChangesOf<DeleteObject>().Select(d => (d.Kind, d.Name)).ToList(), beforeDeletes);
+    }
 
     private async Task ApplyWorkloadsAsync(Plan plan, ClusterAccess cluster, IRemoteHost master, Workloads workloads, CancellationToken ct)
     {
