@@ -6,7 +6,7 @@ namespace Nvoi.Operations.Deploy;
 /// <summary>What exists now, found by name. Nothing here was changed to find it.</summary>
 public sealed class LiveState
 {
-    /// <summary>When it was read: a deploy reuses a fresh observation instead of looking names up again.</summary>
+    /// <summary>When it was read (the cloud's part; the cluster is read just after).</summary>
     public DateTimeOffset ObservedAt { get; set; }
     public NetworkInfo? Network { get; set; }
     /// <summary>A network found without its subnet (AWS: a create was cut short); the deploy finishes it.</summary>
