@@ -25,7 +25,7 @@ public sealed partial class SimulatedHost
             HostScripts.K3sAgent when a.Length is 6 or 7 or 9 => s => K3sAgent(s, a[0], a[1], a[2], a[3], a[4], a[5], Label(a.ElementAtOrDefault(6)),
                 Installer(a, 7), joinAccepted, o),
             HostScripts.DeployLock when a.Length >= 2 => s => DeployLock(s, a, o),
-            HostScripts.PruneImages when a.Length == 2 => s => PruneImages(s, a[0], int.Parse(a[1], CultureInfo.InvariantCulture), o),
+            HostScripts.PruneImages when a.Length >= 2 => s => PruneImages(s, a[0], int.Parse(a[1], CultureInfo.InvariantCulture), a[2..], o),
             _ => DatabaseEffect(name, a, o),
         };
         if (effect is null)
@@ -195,14 +195,14 @@ public sealed partial class SimulatedHost
         }
     }
 
-    private static int PruneImages(SimulatedHostState s, string repository, int keep, CommandOutput o)
+    private static int PruneImages(SimulatedHostState s, string repository, int keep, string[] alsoKeep, CommandOutput o)
     {
         var prefix = repository + ":";
         var candidates = s.Images
             .Where(r => r.StartsWith(prefix, StringComparison.Ordinal) && r[prefix.Length..] != "latest")
             .OrderByDescending(r => r, StringComparer.Ordinal)
             .Skip(keep)
-            .Where(r => !s.ImagesInUse.Contains(r))
+            .Where(r => !s.ImagesInUse.Contains(r) && !alsoKeep.Contains(r))
             .ToList();
         foreach (var r in candidates)
         {

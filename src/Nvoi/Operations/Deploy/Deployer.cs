@@ -130,14 +130,15 @@ public sealed partial class Deployer
                 var ready = await workloads!;
                 Task Rollout() => ApplyWorkloadsAsync(plan, cluster, masterHost, ready, ct);
                 if (WorkloadsStep.Records(plan))
-                    await Nvoi.Cluster.DeployHistory.RecordAsync(cluster.Client, _desired.Names.App, ready.Manifests, _options.Holder.Holder, _world.Time, Rollout, ct);
+                    await Nvoi.Cluster.DeployHistory.RecordAsync(cluster.Client, _desired.Names.App, ready.Manifests, _options.Holder.Holder, _world.Time, Rollout, ct,
+                        _options.ImageTag is null ? null : Nvoi.Cluster.DeployRecord.Rollback, _options.RollbackNote);
                 else
                     await Rollout();
                 await ScaleDownAsync(plan, cluster, ready.Manifests, ct);
                 // Both only read or tidy once the rollout is done.
                 var verify = VerifyAsync(ct);
                 if (_options.Sequential) await verify;
-                await Task.WhenAll(verify, PruneImagesAsync(masterHost, ct));
+                await Task.WhenAll(verify, PruneImagesAsync(cluster.Client, masterHost, Nvoi.Cluster.DeployHistory.ImageOf(ready.Manifests), ct));
             }
         }
         finally

@@ -18,6 +18,12 @@ public sealed record BuildImage(string Prefix, string Reason, string? LiveImage)
     public override IEnumerable<PlannedAction> Describe() => [new(PlanActionKind.Create, "image", Prefix, Reason)];
 }
 
+/// <summary>A rollback: a tag kept in the cluster registry is rolled out again (checked there, not rebuilt).</summary>
+public sealed record RollBackImage(string Prefix, string Tag) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() => [new(PlanActionKind.Update, "image", Prefix, $"roll back to {Tag} (kept in the registry: not rebuilt)")];
+}
+
 /// <summary>The running image was built from the same context: it is deployed again, not rebuilt.</summary>
 public sealed record ReuseImage(string Prefix, string Image) : PlannedChange
 {
@@ -51,7 +57,7 @@ internal static class WorkloadsStep
         yield return cluster.Image;
         foreach (var o in cluster.Objects) yield return o;
         // A deploy that changes nothing in the cluster records nothing.
-        if (cluster.Image is BuildImage || cluster.Objects.Any(o => o is ApplyObject or DeleteObject))
+        if (cluster.Image is BuildImage or RollBackImage || cluster.Objects.Any(o => o is ApplyObject or DeleteObject))
             yield return new RecordDeploy(cluster.HistoryExists);
     }
 
@@ -68,6 +74,7 @@ public sealed partial class Deployer
     /// </summary>
     private Task<string> PrepareImageAsync(CancellationToken ct)
     {
+        if (_options.ImageTag is { } kept) return Task.FromResult(Rollback.KeptImages.RollbackDigest(kept));
         lock (_once) return _digest ??= HashAsync();
 
         async Task<string> HashAsync()
@@ -109,7 +116,7 @@ public sealed partial class Deployer
         {
             // Read again for the tag only: a run killed after its push may have rolled the tag out.
             var live = await LiveAppImageAsync(client, ct);
-            tag = NextTag(live?.Image);
+            tag = _options.ImageTag ?? NextTag(live?.Image);
             image = $"localhost:{Names.RegistryPort}/{_desired.Names.Prefix}:{tag}";
         }
         return new Workloads(ClusterState.Build(_config, image, sourceDigest, await tunnels), tag);
@@ -137,6 +144,7 @@ public sealed partial class Deployer
         async Task PushAsync() => await _steps.RunAsync("image", "workloads", $"Image {_desired.Names.Prefix}", async () =>
         {
             if (unchanged) return "unchanged: not rebuilt";
+            if (_options.ImageTag is { } kept) return await Rollback.KeptImages.EnsureInRegistryAsync(master, _desired.Names.Prefix, kept, ct);
             await using var registry = await master.ForwardLocalPortAsync("127.0.0.1", Names.RegistryPort, ct);
             var request = await BuildRequestAsync(tag!, $"{registry.LocalHost}:{registry.LocalPort}", ct);
             await _world.ImageBuilder.BuildAndPushAsync(request, _steps.Sink, "image", ct);
@@ -217,8 +225,10 @@ public sealed partial class Deployer
             }
             else
             {
-                imageChange = new BuildImage(_desired.Names.Prefix, liveImage is null ? "not deployed yet" : "build context changed", liveImage?.Image);
-                image = "localhost:30500/" + _desired.Names.Prefix + ":next";
+                imageChange = _options.ImageTag is { } kept
+                    ? new RollBackImage(_desired.Names.Prefix, kept)
+                    : new BuildImage(_desired.Names.Prefix, liveImage is null ? "not deployed yet" : "build context changed", liveImage?.Image);
+                image = "localhost:30500/" + _desired.Names.Prefix + ":" + (_options.ImageTag ?? "next");
             }
             var manifests = ClusterState.Build(_config, image, digest, tokens);
             var objects = ClusterState.Diff(manifests.All, liveObjects);
