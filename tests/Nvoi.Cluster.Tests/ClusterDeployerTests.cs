@@ -39,6 +39,36 @@ public class ClusterDeployerTests
     }
 
     [Fact]
+    public async Task A_selection_applies_only_its_objects_and_deletes_only_its_list_after_its_hook()
+    {
+        await using var k = await KubeSandbox.StartAsync();
+        var deployer = new ClusterDeployer(k.Applier, k.Watcher);
+        await deployer.DeployAsync("shop", ManifestBuilder.Build(Examples.Inputs(Examples.Cluster())));
+        var redis = await k.Client.AppsV1.ReadNamespacedDeploymentAsync("shop-redis", "default");
+
+        var second = ManifestBuilder.Build(Examples.Inputs(Examples.SinglePostgres()) with { Image = NewImage });
+        var hooked = false;
+        var pruned = await deployer.DeployAsync("shop", second, only: new RolloutSelection(
+            o => o.Kind == "Job" || (o.Kind == "Deployment" && o.Metadata.Name == "shop-web"),
+            [("Deployment", "shop-jobs")],
+            async () =>
+            {
+                // Runs once the app rolled out, before anything is deleted.
+                await k.Client.AppsV1.ReadNamespacedDeploymentAsync("shop-jobs", "default");
+                hooked = true;
+            }));
+
+        Assert.True(hooked);
+        Assert.Equal(["Deployment/shop-jobs"], pruned);
+        await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => k.Client.AppsV1.ReadNamespacedDeploymentAsync("shop-jobs", "default"));
+        // Not listed: neither pruned nor applied again.
+        var redisAfter = await k.Client.AppsV1.ReadNamespacedDeploymentAsync("shop-redis", "default");
+        Assert.Equal(redis.Metadata.ResourceVersion, redisAfter.Metadata.ResourceVersion);
+        var web = await k.Client.AppsV1.ReadNamespacedDeploymentAsync("shop-web", "default");
+        Assert.Equal(NewImage, web.Spec.Template.Spec.Containers.Single().Image);
+    }
+
+    [Fact]
     public async Task A_failed_migration_stops_the_deploy_before_the_app_changes()
     {
         const string broken = "localhost:30500/nvoi-shop:broken";

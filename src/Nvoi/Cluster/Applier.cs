@@ -128,6 +128,10 @@ public sealed class Applier(IKubernetes client)
         return new Unwanted(client, unwanted);
     }
 
+    /// <summary>The given objects (Kind, name) to delete, as a plan lists them.</summary>
+    public Unwanted Listed(IEnumerable<(string Kind, string Name)> objects) =>
+        new(client, objects.Select(o => (Ops(o.Kind), o.Name)).ToList());
+
     /// <summary>Objects to delete; deleting one that is gone already is not an error.</summary>
     public sealed class Unwanted
     {

@@ -15,6 +15,14 @@ namespace Nvoi.Cluster;
 /// <item>objects that left the config are found meanwhile, and pruned once the app has rolled out.</item>
 /// </list>
 /// </summary>
+/// <summary>
+/// Which objects a rollout sends (the rest are only waited for) and which it deletes once the app rolled out
+/// (as Kind, name), with what runs just before those deletes. Without one, every object is applied and
+/// whatever the app's labels find beyond the manifests is pruned.
+/// </summary>
+public sealed record RolloutSelection(Func<IKubernetesObject<V1ObjectMeta>, bool> Apply, IReadOnlyList<(string Kind, string Name)> Delete,
+    Func<Task>? BeforeDeletes = null);
+
 public sealed class ClusterDeployer(Applier applier, RolloutWatcher watcher)
 {
     /// <summary>How long each wait may take.</summary>
@@ -22,8 +30,12 @@ public sealed class ClusterDeployer(Applier applier, RolloutWatcher watcher)
 
     /// <summary>Runs the steps; <paramref name="step"/> hears each one as it starts. Returns what the prune deleted.</summary>
     public async Task<IReadOnlyList<string>> DeployAsync(string app, ClusterManifests manifests, Action<string>? step = null,
-        CancellationToken ct = default, Func<Task>? beforeJobs = null)
+        CancellationToken ct = default, Func<Task>? beforeJobs = null, RolloutSelection? only = null)
     {
+        var selected = only?.Apply ?? (_ => true);
+        Task ApplyTogetherAsync(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, CancellationToken ct) =>
+            Task.WhenAll(objects.Where(selected).Select(o => applier.ApplyAsync(o, ct: ct)));
+
         step?.Invoke("apply secrets, platform, database and services");
         await ApplyTogetherAsync(manifests.Secrets, ct);
         await ApplyTogetherAsync(manifests.Platform.Concat(manifests.Database).Concat(manifests.Extras), ct);
@@ -50,7 +62,7 @@ public sealed class ClusterDeployer(Applier applier, RolloutWatcher watcher)
         var front = manifests.Apps.Concat(manifests.CronJobs).Concat(manifests.Tunnels).ToList();
         await ApplyTogetherAsync(front, ct);
         // What left the config is found while the app rolls out, and deleted only once it has.
-        var unwanted = applier.FindUnwantedAsync(app, manifests.All, ct);
+        var unwanted = only is null ? applier.FindUnwantedAsync(app, manifests.All, ct) : Task.FromResult(applier.Listed(only.Delete));
         try
         {
             await WaitAllAsync(front.OfType<V1Deployment>(), [], ct);
@@ -61,12 +73,10 @@ public sealed class ClusterDeployer(Applier applier, RolloutWatcher watcher)
             throw;
         }
 
+        if (only?.BeforeDeletes is { } before) await before();
         step?.Invoke("prune");
         return await (await unwanted).DeleteAsync(ct);
     }
-
-    private Task ApplyTogetherAsync(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects, CancellationToken ct) =>
-        Task.WhenAll(objects.Select(o => applier.ApplyAsync(o, ct: ct)));
 
     private Task WaitAllAsync(IEnumerable<V1Deployment> deployments, IEnumerable<V1StatefulSet> statefulSets, CancellationToken ct) =>
         Task.WhenAll(deployments.Select(d => watcher.WaitForDeploymentAsync(d.Metadata.Name, Timeout, ct))

@@ -43,7 +43,7 @@ public class DeployOrderTests
     }
 
     [Fact]
-    public async Task A_deploy_without_an_observation_looks_every_name_up()
+    public async Task A_deploy_without_a_plan_plans_first_and_looks_no_name_up_again()
     {
         using var project = new SandboxProject("hetzner-cluster");
         var requests = new ConcurrentQueue<string>();
@@ -53,9 +53,9 @@ public class DeployOrderTests
             await new Deployer(config, world, NullProgressSink.Instance, EngineHarness.Options(project)).DeployAsync(default);
 
         int Count(string prefix) => requests.Count(r => r.StartsWith(prefix, StringComparison.Ordinal));
-        Assert.Equal(1, Count("hetzner GET /v1/networks?name="));
+        Assert.Equal(1, Count("hetzner GET /v1/networks?name="));   // its own plan's observation
         Assert.Equal(1, Count("hetzner GET /v1/firewalls?name="));
-        Assert.Equal(3, Count("hetzner GET /v1/servers?name="));
+        Assert.Equal(0, Count("hetzner GET /v1/servers?name="));
         Assert.Equal(3, Count("hetzner POST /v1/servers"));
     }
 }

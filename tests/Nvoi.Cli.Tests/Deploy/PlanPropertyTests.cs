@@ -8,8 +8,8 @@ namespace Nvoi.Cli.Tests.Deploy;
 
 /// <summary>
 /// The plan is the program: random sequences of config edits, each followed by a deploy in the sandbox.
-/// The plan shows no request the deploy did not make and the deploy makes no create or delete the plan did
-/// not show; a plan after the deploy is empty.
+/// The plan shows no request the deploy did not make and the deploy makes no create, update or delete the plan
+/// did not show; a plan after the deploy is empty.
 /// </summary>
 public class PlanPropertyTests(ITestOutputHelper output)
 {
@@ -51,8 +51,8 @@ public class PlanPropertyTests(ITestOutputHelper output)
                 {
                     Assert.Fail($"{because}: the deploy failed: {e.Message}");
                 }
-                var planned = MutationLog.Planned(plan);
-                var done = log.CreatesAndDeletes();
+                var planned = MutationLog.PlannedChanges(plan);
+                var done = log.Changes();
                 Assert.True(planned.SequenceEqual(done),
                     $"{because}:\n  planned {string.Join(", ", planned)}\n  done    {string.Join(", ", done)}");
 

@@ -34,10 +34,12 @@ public class DeployPlannerTests
         for (var i = 1; i <= workers; i++) live.Servers[$"shop-workers-{i}"] = Server($"shop-workers-{i}");
         live.Volumes["shop-master-pgdata"] = new VolumeInfo("v", "shop-master-pgdata", 20, "fsn1", "shop-master-1", "/dev/disk/by-id/v");
         foreach (var name in live.Servers.Keys) live.K3sActive.Add(name);
+        live.NodeLabels = new() { ["shop-master-1"] = "master" };
+        for (var i = 1; i <= workers; i++) live.NodeLabels[$"shop-workers-{i}"] = "workers";
         return live;
     }
 
-    private static readonly ClusterPlan UpToDate = new(new(PlanActionKind.None, "image", "nvoi-shop", "build context unchanged"), []);
+    private static readonly ClusterPlan UpToDate = new(new ReuseImage("nvoi-shop", "localhost:30500/nvoi-shop:20260101000000"), []);
 
     public static TheoryData<string, Func<(DesiredState, LiveState)>, string[]> Cases => new()
     {
@@ -74,6 +76,30 @@ public class DeployPlannerTests
                 live.K3sActive.Remove("shop-workers-2");
                 return (Desired(), live);
             }, ["create k3s agent shop-workers-2"] },
+        { "a node without its group label", () =>
+            {
+                var live = Deployed();
+                live.NodeLabels!.Remove("shop-workers-1");
+                live.NodeLabels["shop-workers-2"] = "master";
+                return (Desired(), live);
+            }, ["update k3s node shop-workers-1", "update k3s node shop-workers-2"] },
+        { "a node joining now registers with its label", () =>
+            {
+                var live = Deployed();
+                live.K3sActive.Remove("shop-workers-2");
+                live.NodeLabels!.Remove("shop-workers-2");
+                return (Desired(), live);
+            }, ["create k3s agent shop-workers-2"] },
+        { "an app with a domain left the config", () =>
+            {
+                var live = Deployed();
+                live.RemovedTunnels.Add(new RemovedTunnel("admin", "nvoi-shop-admin", ["admin.example.com"],
+                [
+                    new(TunnelChangeKind.DeleteRecord, "admin.example.com", "CNAME to tunnel nvoi-shop-admin"),
+                    new(TunnelChangeKind.DeleteTunnel, "nvoi-shop-admin", "tunnel t1"),
+                ]));
+                return (Desired(), live);
+            }, ["delete dns record admin.example.com", "delete tunnel nvoi-shop-admin"] },
     };
 
     [Theory]
@@ -93,11 +119,14 @@ public class DeployPlannerTests
         var live = Deployed();
         live.Servers.Remove("shop-workers-2");
         live.SurplusServers.Add(Server("shop-workers-2"));
-        var plan = DeployPlanner.Plan(Desired(workers: 1), live, new ClusterPlan(new(PlanActionKind.Create, "image", "nvoi-shop", "build context changed"),
-            [new(PlanActionKind.Update, "deployment", "shop-web", "differs from the config")]));
+        var plan = DeployPlanner.Plan(Desired(workers: 1), live, new ClusterPlan(new BuildImage("nvoi-shop", "build context changed", null),
+            [new ApplyObject("Deployment/shop-web", PlanActionKind.Update, "differs from the config")]));
         Assert.True(plan.HasDestructive);
         var kinds = plan.Actions.Where(a => a.IsChange).Select(a => a.Kind).ToList();
-        Assert.Equal(["image", "deployment", "k3s node", "server"], kinds);
+        Assert.Equal(["image", "deployment", "deploy history", "k3s node", "server"], kinds);
+        // Each row is derived from a typed change the deploy executes.
+        Assert.Equal("shop-workers-2", Assert.Single(plan.ChangesOf<RemoveServer>()).Server.Name);
+        Assert.Equal("Deployment/shop-web", Assert.Single(plan.ChangesOf<ApplyObject>()).Key);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Nvoi.Cluster;
 using Nvoi.Configuration;
+using Nvoi.Operations;
 
 namespace Nvoi.Operations.Deploy;
 
@@ -31,30 +32,26 @@ public static class ClusterState
     }
 
     /// <summary>Create, update or none for each desired object; delete for live objects no longer wanted.</summary>
-    public static IReadOnlyList<PlannedAction> Diff(IEnumerable<IKubernetesObject<V1ObjectMeta>> desired, IReadOnlyDictionary<string, string?> live)
+    public static IReadOnlyList<PlannedChange> Diff(IEnumerable<IKubernetesObject<V1ObjectMeta>> desired, IReadOnlyDictionary<string, string?> live)
     {
-        var actions = new List<PlannedAction>();
+        var changes = new List<PlannedChange>();
         var wanted = new HashSet<string>();
         foreach (var o in desired)
         {
             var key = Key(o);
             wanted.Add(key);
-            var kind = o.Kind.ToLowerInvariant();
             var hash = o.Metadata.Annotations?[HashAnnotation];
             if (!live.TryGetValue(key, out var liveHash))
-                actions.Add(new(PlanActionKind.Create, kind, o.Metadata.Name, "not in the cluster"));
+                changes.Add(new ApplyObject(key, PlanActionKind.Create, "not in the cluster"));
             else if (liveHash != hash)
-                actions.Add(new(PlanActionKind.Update, kind, o.Metadata.Name, "differs from the config"));
+                changes.Add(new ApplyObject(key, PlanActionKind.Update, "differs from the config"));
             else
-                actions.Add(new(PlanActionKind.None, kind, o.Metadata.Name, "up to date"));
+                changes.Add(new KeepObject(key));
         }
+        // Migration Jobs of earlier specs are pruned by the deploy like any other object.
         foreach (var key in live.Keys.Where(k => !wanted.Contains(k)).Order(StringComparer.Ordinal))
-        {
-            var (kind, name) = (key[..key.IndexOf('/')], key[(key.IndexOf('/') + 1)..]);
-            // Migration Jobs of earlier specs are pruned by the deploy like any other object.
-            actions.Add(new(PlanActionKind.Delete, kind.ToLowerInvariant(), name, "no longer in the config"));
-        }
-        return actions;
+            changes.Add(new DeleteObject(key));
+        return changes;
     }
 
     /// <summary>The manifests of a deploy with the given image and tunnel tokens, stamped.</summary>
@@ -75,4 +72,30 @@ public static class ClusterState
         Stamp(manifests.All);
         return manifests;
     }
+}
+
+/// <summary>An object the cluster lacks or holds otherwise than the config: applied (key: Kind/name).</summary>
+public sealed record ApplyObject(string Key, PlanActionKind Action, string Reason) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() => [ObjectKey.Action(Key, Action, Reason)];
+}
+
+/// <summary>An object applied with the same hash already: not sent again.</summary>
+public sealed record KeepObject(string Key) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() => [ObjectKey.Action(Key, PlanActionKind.None, "up to date")];
+}
+
+/// <summary>An object nvoi manages for the app that left the config: deleted once the app rolled out.</summary>
+public sealed record DeleteObject(string Key) : PlannedChange
+{
+    public string Kind => Key[..Key.IndexOf('/')];
+    public string Name => Key[(Key.IndexOf('/') + 1)..];
+    public override IEnumerable<PlannedAction> Describe() => [ObjectKey.Action(Key, PlanActionKind.Delete, "no longer in the config")];
+}
+
+internal static class ObjectKey
+{
+    public static PlannedAction Action(string key, PlanActionKind action, string reason) =>
+        new(action, key[..key.IndexOf('/')].ToLowerInvariant(), key[(key.IndexOf('/') + 1)..], reason);
 }

@@ -32,6 +32,9 @@ public sealed record DeployOptions
     /// <summary>Servers whose changed host key the user accepts (exec --retrust-host-key).</summary>
     public IReadOnlySet<string> RetrustHostKeys { get; init; } = new HashSet<string>();
 
+    /// <summary>How long a plan stands for the live state before a deploy observes and plans again.</summary>
+    public TimeSpan ObservationReuse { get; init; } = Deployer.ObservationReuse;
+
     /// <summary>Runs every action one after another, as nvoi 0.2.0 did (for benchmarks).</summary>
     public bool Sequential { get; init; }
 

@@ -1,12 +1,12 @@
 namespace Nvoi.Operations.Deploy;
 
 /// <summary>
-/// Desired against live: every change a deploy makes, each with a reason, in the order the deploy applies
-/// them. Pure: each step (Steps/) plans its own part, and the deploy executes exactly those parts.
+/// Desired against live: every change a deploy makes, typed, each with a reason, in the order the deploy applies
+/// them. Pure: each step (Steps/) plans its own part, and the deploy executes exactly those changes.
 /// </summary>
 public static class DeployPlanner
 {
-    public static Plan Plan(DesiredState desired, LiveState live, ClusterPlan? cluster) => new(
+    public static Plan Plan(DesiredState desired, LiveState live, ClusterPlan? cluster) => Operations.Plan.Of(
     [
         .. NetworkStep.Plan(desired, live),
         .. ServersStep.Plan(desired, live),
@@ -14,9 +14,13 @@ public static class DeployPlanner
         .. K3sStep.Plan(desired, live),
         .. TunnelsStep.Plan(desired, live),
         .. WorkloadsStep.Plan(desired, cluster),
+        .. RemoveTunnelsStep.Plan(live),
         .. ScaleDownStep.Plan(live),
     ]);
 }
 
-/// <summary>The cluster's part of a plan: the image and every object, compared by applied hash.</summary>
-public sealed record ClusterPlan(PlannedAction Image, IReadOnlyList<PlannedAction> Objects);
+/// <summary>
+/// The cluster's part of a plan: the image (<see cref="BuildImage"/> or <see cref="ReuseImage"/>), every object
+/// compared by applied hash, and whether the deploy history exists yet.
+/// </summary>
+public sealed record ClusterPlan(PlannedChange Image, IReadOnlyList<PlannedChange> Objects, bool HistoryExists = true);

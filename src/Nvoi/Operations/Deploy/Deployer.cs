@@ -6,10 +6,10 @@ using Nvoi.Remote;
 namespace Nvoi.Operations.Deploy;
 
 /// <summary>
-/// `nvoi plan` and `nvoi deploy`: observe live state by name, plan desired against live, apply
-/// the plan with independent work in parallel. This file only orders the steps; each step (Steps/)
-/// holds its planning (<c>XStep.Plan</c>, composed by <see cref="DeployPlanner"/>) and its apply.
-/// Every step finds before it creates, so a deploy that died anywhere is finished by running it again.
+/// `nvoi plan` and `nvoi deploy`: observe live state by name, plan desired against live, execute
+/// the plan's typed changes with independent work in parallel. This file only orders the steps; each step
+/// (Steps/) holds its planning (<c>XStep.Plan</c>, composed by <see cref="DeployPlanner"/>) and the executor
+/// of its changes. Every executor finds before it creates, so a deploy that died anywhere is finished by running it again.
 /// </summary>
 public sealed partial class Deployer
 {
@@ -30,15 +30,14 @@ public sealed partial class Deployer
 
     public DesiredState Desired => _desired;
 
-    /// <summary>The last observation of this run (null before a plan).</summary>
-    private LiveState? _live;
+    /// <summary>The last plan of this run, the observation it was made from, and when it was done (null before a plan).</summary>
+    private (Plan Plan, LiveState Live, DateTimeOffset At)? _planned;
 
-    /// <summary>How long an observation stands in for a look-up by name (longer: a confirmation question came between).</summary>
+    /// <summary>
+    /// How long a plan stands for the live state: a deploy that starts later (a confirmation question came
+    /// between) observes again and plans again. Default of <see cref="DeployOptions.ObservationReuse"/>.
+    /// </summary>
     internal static readonly TimeSpan ObservationReuse = TimeSpan.FromSeconds(10);
-
-    /// <summary>The observation when it is recent enough to replace a look-up, else null (look again).</summary>
-    private LiveState? FreshObservation =>
-        _live is { } live && _world.Time.GetUtcNow() - live.ObservedAt <= ObservationReuse ? live : null;
 
     /// <summary>Reads everything and returns the plan; changes nothing.</summary>
     public async Task<Plan> PlanAsync(CancellationToken ct)
@@ -46,11 +45,31 @@ public sealed partial class Deployer
         CheckBuildInputs();
         var live = await _steps.RunAsync("observe", null, "Read live state", async () =>
             new StepOutcome<LiveState>(await new Observer(_world).ObserveAsync(_desired, ct), null));
-        _live = live;
         var cluster = await ObserveClusterAsync(live, ct);
         var plan = DeployPlanner.Plan(_desired, live, cluster);
+        _planned = (plan, live, _world.Time.GetUtcNow());
         _steps.Report(new PlanComputed(plan));
         return plan;
+    }
+
+    /// <summary>
+    /// The plan the deploy executes: this run's plan while it is recent; else observed and planned again, and
+    /// refused when the new plan deletes what the shown (confirmed) plan did not.
+    /// </summary>
+    private async Task<(Plan Plan, LiveState Live)> PlanToExecuteAsync(CancellationToken ct)
+    {
+        if (_planned is { } planned && _world.Time.GetUtcNow() - planned.At <= _options.ObservationReuse) return (planned.Plan, planned.Live);
+        var shown = _planned?.Plan;
+        var plan = await PlanAsync(ct);
+        if (shown is not null)
+        {
+            var confirmed = shown.Actions.Where(a => a.IsDestructive).Select(a => (a.Kind, a.Name)).ToHashSet();
+            var unconfirmed = plan.Actions.Where(a => a.IsDestructive && !confirmed.Contains((a.Kind, a.Name))).ToList();
+            if (unconfirmed.Count > 0)
+                throw new NvoiException($"the live state changed since the plan was shown: the deploy would now also delete " +
+                    $"{string.Join(", ", unconfirmed.Select(a => $"{a.Kind} {a.Name}"))}. Nothing was changed; run `nvoi deploy` again to see the new plan.");
+        }
+        return (plan, _planned!.Value.Live);
     }
 
     /// <summary>Validates the provider settings and reads the plan at the same time (both only read).</summary>
@@ -87,31 +106,35 @@ public sealed partial class Deployer
     {
         // Before the first create: what the config cannot say (names and rules are checked as it loads).
         CheckBuildInputs();
+        var (plan, live) = await PlanToExecuteAsync(ct);
         // Independent from the servers: Cloudflare tunnels and the image build start at once.
-        var tunnels = EnsureTunnelsAsync(ct);
+        var tunnels = EnsureTunnelsAsync(plan, ct);
         var build = PrepareImageAsync(ct);
-        var surplus = SurplusServersAsync(ct);
         if (_options.Sequential) await Task.WhenAll(tunnels, build);
 
-        var network = await EnsureNetworkAsync(ct);
-        var servers = await EnsureServersAsync(network, ct);
+        var network = await EnsureNetworkAsync(plan, live, ct);
+        var servers = await EnsureServersAsync(plan, network, ct);
         var master = servers[_desired.Master.Name];
         var masterHost = _world.Host(master);
 
         var lockTaken = await AcquireLockAsync(masterHost, ct);
         try
         {
-            var volumes = EnsureVolumesAsync(servers, ct);
+            var volumes = EnsureVolumesAsync(plan, servers, ct);
             if (_options.Sequential) await volumes;
             Task<Workloads>? workloads = null;
-            var cluster = await EnsureClusterAsync(servers, access => workloads = PrepareWorkloadsAsync(access, tunnels, build, ct), ct);
+            var cluster = await EnsureClusterAsync(plan, servers, access => workloads = PrepareWorkloadsAsync(plan, access, tunnels, build, ct), ct);
             await using (cluster)
             {
                 await volumes;
                 var ready = await workloads!;
-                await Nvoi.Cluster.DeployHistory.RecordAsync(cluster.Client, _desired.Names.App, ready.Manifests, _options.Holder.Holder, _world.Time, () => ApplyWorkloadsAsync(cluster, masterHost, ready, ct), ct,
-                    _options.ImageTag is null ? null : Nvoi.Cluster.DeployRecord.Rollback, _options.RollbackNote);
-                await ScaleDownAsync(cluster, await surplus, ready.Manifests, ct);
+                Task Rollout() => ApplyWorkloadsAsync(plan, cluster, masterHost, ready, ct);
+                if (WorkloadsStep.Records(plan))
+                    await Nvoi.Cluster.DeployHistory.RecordAsync(cluster.Client, _desired.Names.App, ready.Manifests, _options.Holder.Holder, _world.Time, Rollout, ct,
+                        _options.ImageTag is null ? null : Nvoi.Cluster.DeployRecord.Rollback, _options.RollbackNote);
+                else
+                    await Rollout();
+                await ScaleDownAsync(plan, cluster, ready.Manifests, ct);
                 // Both only read or tidy once the rollout is done.
                 var verify = VerifyAsync(ct);
                 if (_options.Sequential) await verify;

@@ -19,6 +19,7 @@ public sealed class Observer(IWorld world)
             .ToList();
 
         live.Network = await network;
+        live.NetworkIncomplete = live.Network is { } found && IsIncomplete(cloud, found);
         live.Firewall = await firewall;
         var wanted = desired.Servers.Select(s => s.Name).ToHashSet();
         foreach (var server in await servers)
@@ -36,6 +37,10 @@ public sealed class Observer(IWorld world)
         }
         return live;
     }
+
+    /// <summary>On AWS the subnet, gateway and routes are separate resources: a VPC without its subnet was half-created.</summary>
+    internal static bool IsIncomplete(Nvoi.Cloud.ICloudProvider cloud, Nvoi.Cloud.NetworkInfo network) =>
+        network.SubnetId is null && cloud.Name == "aws";
 
     /// <summary>A server named like a member of a configured group, but past the group's count.</summary>
     internal static bool IsSurplus(DesiredState desired, string name) =>

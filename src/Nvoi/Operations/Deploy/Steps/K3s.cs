@@ -24,17 +24,46 @@ public sealed class ClusterAccess(IKubernetes client, IPortForward forward) : IA
     }
 }
 
-/// <summary>k3s on every server: installed (master) or joined (agents) where it is not active.</summary>
+/// <summary>k3s installed on the master (it registers with its group label).</summary>
+public sealed record InstallK3sServer(DesiredServer Server, string Reason) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() => [new(PlanActionKind.Create, "k3s server", Server.Name, Reason)];
+}
+
+/// <summary>k3s joined on an agent (it registers with its group label).</summary>
+public sealed record JoinK3sAgent(DesiredServer Server, string Reason) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() => [new(PlanActionKind.Create, "k3s agent", Server.Name, Reason)];
+}
+
+/// <summary>A node that was already there and does not carry its group label: labelled through the API.</summary>
+public sealed record LabelNode(DesiredServer Server, string? Current) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() =>
+        [new(PlanActionKind.Update, "k3s node", Server.Name, $"label {Names.NodeLabel}={Server.Group} ({(Current is null ? "not labelled" : $"now {Current}")})")];
+}
+
+/// <summary>k3s on every server: installed (master) or joined (agents) where it is not active; node labels where they differ.</summary>
 internal static class K3sStep
 {
-    public static IEnumerable<PlannedAction> Plan(DesiredState desired, LiveState live)
+    public static IEnumerable<PlannedChange> Plan(DesiredState desired, LiveState live)
     {
         foreach (var server in desired.Servers)
         {
             var role = server.IsMaster ? "k3s server" : "k3s agent";
-            var active = live.K3sActive.Contains(server.Name);
-            yield return new(active ? PlanActionKind.None : PlanActionKind.Create, role, server.Name,
-                active ? "active" : live.Servers.ContainsKey(server.Name) ? "not active" : "new server");
+            if (live.K3sActive.Contains(server.Name))
+                yield return new Unchanged(new(PlanActionKind.None, role, server.Name, "active"));
+            else
+            {
+                var reason = live.Servers.ContainsKey(server.Name) ? "not active" : "new server";
+                yield return server.IsMaster ? new InstallK3sServer(server, reason) : new JoinK3sAgent(server, reason);
+            }
+        }
+        // Installed or joined now, a node registers with its label; one already there is labelled when it differs.
+        foreach (var server in desired.Servers.Where(s => live.K3sActive.Contains(s.Name)))
+        {
+            var current = live.NodeLabels?.GetValueOrDefault(server.Name);
+            if (current != server.Group) yield return new LabelNode(server, current);
         }
     }
 }
@@ -55,12 +84,13 @@ public sealed partial class Deployer
     /// k3s on the master, then every worker joining at once while the API is forwarded; new nodes register
     /// with their group label, nodes that were already there are labelled through the API.
     /// </summary>
-    private async Task<ClusterAccess> EnsureClusterAsync(IReadOnlyDictionary<string, ServerInfo> servers, Action<Task<ClusterAccess>> apiOpening,
+    private async Task<ClusterAccess> EnsureClusterAsync(Plan plan, IReadOnlyDictionary<string, ServerInfo> servers, Action<Task<ClusterAccess>> apiOpening,
         CancellationToken ct)
     {
         var master = servers[_desired.Master.Name];
         var masterHost = _world.Host(master);
-        var registeredLabelled = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        var installMaster = plan.ChangesOf<InstallK3sServer>().Any();
+        var joins = plan.ChangesOf<JoinK3sAgent>().Select(j => j.Server.Name).ToHashSet();
         Task<ClusterAccess>? access = null;
         try
         {
@@ -68,24 +98,24 @@ public sealed partial class Deployer
             {
                 await _steps.RunAsync($"k3s:{master.Name}", "k3s", $"{master.Name} (server)", async () =>
                 {
-                    // The script itself does nothing on a server where k3s is active.
+                    if (!installMaster) return "active";
+                    // The script itself does nothing on a server where k3s is active (a run killed after it).
                     var installed = await ServerSetup.InstallK3sServerAsync(masterHost, new K3sServer(PrivateIp(master), master.Name, K3s.Version)
                     {
                         NodeLabel = NodeLabel(_desired.Master.Group),
                         Installer = K3sInstaller(),
                     }, ct);
-                    if (!installed) return "active";
-                    registeredLabelled[master.Name] = true;
-                    return "installed";
+                    return installed ? "installed" : "active";
                 });
                 // The API is reached while the workers join (one after another in a sequential replay).
                 if (!_options.Sequential) apiOpening(access = OpenClusterAsync(masterHost, ct));
                 var workers = _desired.Servers.Where(s => !s.IsMaster).ToList();
                 if (workers.Count > 0)
                 {
-                    var token = await ServerSetup.ReadNodeTokenAsync(masterHost, ct);
+                    var token = joins.Count > 0 ? await ServerSetup.ReadNodeTokenAsync(masterHost, ct) : "";
                     await AllAsync(workers, w => _steps.RunAsync($"k3s:{w.Name}", "k3s", $"{w.Name} (agent)", async () =>
                     {
+                        if (!joins.Contains(w.Name)) return "active";
                         var server = servers[w.Name];
                         var host = _world.Host(server);
                         // Joining checks first that the agent is not active already (then the token is not sent).
@@ -94,16 +124,14 @@ public sealed partial class Deployer
                             NodeLabel = NodeLabel(w.Group),
                             Installer = K3sInstaller(),
                         }, ct);
-                        if (!joined) return "active";
-                        registeredLabelled[w.Name] = true;
-                        return "joined";
+                        return joined ? "joined" : "active";
                     }));
                 }
                 return null;
             });
             if (access is null) apiOpening(access = OpenClusterAsync(masterHost, ct));
             var cluster = await access;
-            var unlabelled = _desired.Servers.Where(s => !registeredLabelled.ContainsKey(s.Name)).ToList();
+            var unlabelled = plan.ChangesOf<LabelNode>().Select(l => l.Server).ToList();
             if (unlabelled.Count > 0)
                 await _steps.RunAsync("nodes", null, "Label nodes by server group", async () =>
                 {
@@ -122,6 +150,11 @@ public sealed partial class Deployer
             throw;
         }
     }
+
+    /// <summary>For a plan: each node's group label (a node without one maps to null).</summary>
+    private static async Task<Dictionary<string, string?>> ReadNodeLabelsAsync(IKubernetes client, CancellationToken ct) =>
+        (await client.CoreV1.ListNodeAsync(cancellationToken: ct)).Items.ToDictionary(n => n.Metadata.Name,
+            n => n.Metadata.Labels?.TryGetValue(Names.NodeLabel, out var group) == true ? group : null);
 
     private static string NodeLabel(string group) => $"{Names.NodeLabel}={group}";
 

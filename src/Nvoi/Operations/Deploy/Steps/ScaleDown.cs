@@ -12,34 +12,33 @@ using Nvoi.Remote;
 
 namespace Nvoi.Operations.Deploy;
 
+/// <summary>A server past its group's count: drained, removed from the cluster, deleted.</summary>
+public sealed record RemoveServer(ServerInfo Server) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() =>
+    [
+        new(PlanActionKind.Delete, "k3s node", Server.Name, "beyond its group's count: drained (its pods move to the other servers) and removed from the cluster"),
+        new(PlanActionKind.Delete, "server", Server.Name, "beyond its group's count (the group's volumes stay on its first server)"),
+    ];
+}
+
 /// <summary>Servers past their group's count: drained, removed from the cluster, deleted (destructive, after the rollout).</summary>
 internal static class ScaleDownStep
 {
-    public static IEnumerable<PlannedAction> Plan(LiveState live)
-    {
-        foreach (var surplus in live.SurplusServers.OrderBy(s => s.Name, StringComparer.Ordinal))
-        {
-            yield return new(PlanActionKind.Delete, "k3s node", surplus.Name, "beyond its group's count: drained (its pods move to the other servers) and removed from the cluster");
-            yield return new(PlanActionKind.Delete, "server", surplus.Name, "beyond its group's count (the group's volumes stay on its first server)");
-        }
-    }
+    public static IEnumerable<PlannedChange> Plan(LiveState live) =>
+        live.SurplusServers.OrderBy(s => s.Name, StringComparer.Ordinal).Select(s => new RemoveServer(s));
 }
 
-/// <summary>Step "scale-down": surplus servers removed.</summary>
+/// <summary>Step "scale-down": the plan's surplus servers removed.</summary>
 public sealed partial class Deployer
 {
-    /// <summary>The servers past their group's count, as this run's plan found them (listed now without a plan).</summary>
-    private async Task<IReadOnlyList<ServerInfo>> SurplusServersAsync(CancellationToken ct) =>
-        _live is { } live
-            ? live.SurplusServers
-            : (await _world.Cloud.ListServersAsync(ct)).Where(s => Observer.IsSurplus(_desired, s.Name)).ToList();
-
     /// <summary>
     /// Scale down, once the app rolled out on the servers that stay: each surplus server is drained (its pods
     /// start on the others), removed from the cluster, then deleted. Its group's volumes live on server 1 and stay.
     /// </summary>
-    private Task ScaleDownAsync(ClusterAccess cluster, IReadOnlyList<ServerInfo> surplus, ClusterManifests manifests, CancellationToken ct)
+    private Task ScaleDownAsync(Plan plan, ClusterAccess cluster, ClusterManifests manifests, CancellationToken ct)
     {
+        var surplus = plan.ChangesOf<RemoveServer>().Select(r => r.Server).ToList();
         if (surplus.Count == 0) return Task.CompletedTask;
         return _steps.RunAsync("scale-down", null, $"Remove surplus servers ({surplus.Count})", async () =>
         {

@@ -12,20 +12,57 @@ using Nvoi.Remote;
 
 namespace Nvoi.Operations.Deploy;
 
+/// <summary>The image is built from the build context and pushed to the in-cluster registry.</summary>
+public sealed record BuildImage(string Prefix, string Reason, string? LiveImage) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() => [new(PlanActionKind.Create, "image", Prefix, Reason)];
+}
+
+/// <summary>A rollback: a tag kept in the cluster registry is rolled out again (checked there, not rebuilt).</summary>
+public sealed record RollBackImage(string Prefix, string Tag) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() => [new(PlanActionKind.Update, "image", Prefix, $"roll back to {Tag} (kept in the registry: not rebuilt)")];
+}
+
+/// <summary>The running image was built from the same context: it is deployed again, not rebuilt.</summary>
+public sealed record ReuseImage(string Prefix, string Image) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() => [new(PlanActionKind.None, "image", Prefix, "build context unchanged")];
+}
+
+/// <summary>No cluster to compare with yet: every manifest is applied.</summary>
+public sealed record ApplyAllWorkloads(string App) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() => [new(PlanActionKind.Create, "workloads", App, "no cluster yet: apply every manifest")];
+}
+
+/// <summary>A rollout with changes is recorded in the deploy history (ConfigMap <see cref="DeployHistory.ConfigMapName"/>).</summary>
+public sealed record RecordDeploy(bool Exists) : PlannedChange
+{
+    public override IEnumerable<PlannedAction> Describe() =>
+        [new(Exists ? PlanActionKind.Update : PlanActionKind.Create, "deploy history", DeployHistory.ConfigMapName, "records this rollout")];
+}
+
 /// <summary>The image and the cluster's objects: compared by applied hash (see <see cref="ClusterState"/>).</summary>
 internal static class WorkloadsStep
 {
-    public static IEnumerable<PlannedAction> Plan(DesiredState desired, ClusterPlan? cluster)
+    public static IEnumerable<PlannedChange> Plan(DesiredState desired, ClusterPlan? cluster)
     {
         if (cluster is null)
         {
-            yield return new(PlanActionKind.Create, "image", desired.Names.Prefix, "no cluster yet: build and push");
-            yield return new(PlanActionKind.Create, "workloads", desired.Names.App, "no cluster yet: apply every manifest");
+            yield return new BuildImage(desired.Names.Prefix, "no cluster yet: build and push", null);
+            yield return new ApplyAllWorkloads(desired.Names.App);
             yield break;
         }
         yield return cluster.Image;
         foreach (var o in cluster.Objects) yield return o;
+        // A deploy that changes nothing in the cluster records nothing.
+        if (cluster.Image is BuildImage or RollBackImage || cluster.Objects.Any(o => o is ApplyObject or DeleteObject))
+            yield return new RecordDeploy(cluster.HistoryExists);
     }
+
+    /// <summary>Whether the rollout is recorded in the deploy history.</summary>
+    public static bool Records(Plan plan) => plan.ChangesOf<RecordDeploy>().Any() || plan.ChangesOf<ApplyAllWorkloads>().Any();
 }
 
 /// <summary>Steps "image" and "workloads": the image built or reused, every manifest rolled out, the rest pruned.</summary>
@@ -67,19 +104,37 @@ public sealed partial class Deployer
     /// Reads the running image and builds the manifests as soon as the API is open (while the workers join):
     /// an image built from the same context is running already, so nothing is rebuilt.
     /// </summary>
-    private async Task<Workloads> PrepareWorkloadsAsync(Task<ClusterAccess> access, Task<IReadOnlyDictionary<string, string>> tunnels,
+    private async Task<Workloads> PrepareWorkloadsAsync(Plan plan, Task<ClusterAccess> access, Task<IReadOnlyDictionary<string, string>> tunnels,
         Task<string> build, CancellationToken ct)
     {
         var client = (await access).Client;
-        var live = await LiveAppImageAsync(client, ct);
         var sourceDigest = await build;
-        var unchanged = live is not null && live.Value.Digest == sourceDigest;
-        var tag = unchanged ? null : _options.ImageTag ?? NextTag(live?.Image);
-        var image = unchanged ? live!.Value.Image : $"localhost:{Names.RegistryPort}/{_desired.Names.Prefix}:{tag}";
+        string? tag = null;
+        string image;
+        if (plan.ChangesOf<ReuseImage>().FirstOrDefault() is { } reuse) image = reuse.Image;
+        else
+        {
+            // Read again for the tag only: a run killed after its push may have rolled the tag out.
+            var live = await LiveAppImageAsync(client, ct);
+            tag = _options.ImageTag ?? NextTag(live?.Image);
+            image = $"localhost:{Names.RegistryPort}/{_desired.Names.Prefix}:{tag}";
+        }
         return new Workloads(ClusterState.Build(_config, image, sourceDigest, await tunnels), tag);
     }
 
-    private async Task ApplyWorkloadsAsync(ClusterAccess cluster, IRemoteHost master, Workloads workloads, CancellationToken ct)
+    /// <summary>
+    /// What the rollout sends: every object but those the plan found up to date (an object named after the new
+    /// tag, such as a migration Job, was planned under a placeholder name), and the plan's deletes; with no
+    /// cluster to compare with, every object and no delete.
+    /// </summary>
+    private static RolloutSelection Selection(Plan plan, Func<Task>? beforeDeletes)
+    {
+        if (plan.ChangesOf<ApplyAllWorkloads>().Any()) return new RolloutSelection(_ => true, [], beforeDeletes);
+        var upToDate = plan.ChangesOf<KeepObject>().Select(k => k.Key).ToHashSet(StringComparer.Ordinal);
+        return new RolloutSelection(o => !upToDate.Contains(ClusterState.Key(o)), plan.ChangesOf<DeleteObject>().Select(d => (d.Kind, d.Name)).ToList(), beforeDeletes);
+    }
+
+    private async Task ApplyWorkloadsAsync(Plan plan, ClusterAccess cluster, IRemoteHost master, Workloads workloads, CancellationToken ct)
     {
         var client = cluster.Client;
         var (manifests, tag) = workloads;
@@ -99,7 +154,8 @@ public sealed partial class Deployer
         await _steps.RunAsync("workloads", null, "Roll out workloads", async () =>
         {
             var deployer = new ClusterDeployer(new Applier(client), new RolloutWatcher(client, _world.Time)) { Timeout = _options.RolloutTimeout };
-            var pruned = await deployer.DeployAsync(_desired.Names.App, manifests, s => _steps.Message("workloads", s, MessageLevel.Detail), ct, PushAsync);
+            var pruned = await deployer.DeployAsync(_desired.Names.App, manifests, s => _steps.Message("workloads", s, MessageLevel.Detail), ct, PushAsync,
+                Selection(plan, () => RemoveTunnelsAsync(plan, ct)));
             return pruned.Count == 0 ? "rolled out" : $"rolled out; removed {string.Join(", ", pruned)}";
         });
     }
@@ -157,23 +213,27 @@ public sealed partial class Deployer
             var digest = await PrepareImageAsync(ct);
             var liveImage = await LiveAppImageAsync(access.Client, ct);
             var tokens = await TunnelTokensAsync(ct);
-            PlannedAction imageAction;
+            live.NodeLabels = await ReadNodeLabelsAsync(access.Client, ct);
+            live.ClusterObjects = new Dictionary<string, string?>(liveObjects);
+            var historyExists = (await DeployHistory.ReadAsync(access.Client, ct)).Count > 0;
+            PlannedChange imageChange;
             string image;
             if (liveImage is not null && liveImage.Value.Digest == digest)
             {
-                imageAction = new(PlanActionKind.None, "image", _desired.Names.Prefix, "build context unchanged");
+                imageChange = new ReuseImage(_desired.Names.Prefix, liveImage.Value.Image);
                 image = liveImage.Value.Image;
             }
             else
             {
-                imageAction = _options.ImageTag is { } kept
-                    ? new(PlanActionKind.Update, "image", _desired.Names.Prefix, $"roll back to {kept} (kept in the registry: not rebuilt)")
-                    : new(PlanActionKind.Create, "image", _desired.Names.Prefix, liveImage is null ? "not deployed yet" : "build context changed");
+                imageChange = _options.ImageTag is { } kept
+                    ? new RollBackImage(_desired.Names.Prefix, kept)
+                    : new BuildImage(_desired.Names.Prefix, liveImage is null ? "not deployed yet" : "build context changed", liveImage?.Image);
                 image = "localhost:30500/" + _desired.Names.Prefix + ":" + (_options.ImageTag ?? "next");
             }
             var manifests = ClusterState.Build(_config, image, digest, tokens);
             var objects = ClusterState.Diff(manifests.All, liveObjects);
-            return new StepOutcome<ClusterPlan?>(new ClusterPlan(imageAction, objects), $"{liveObjects.Count} objects");
+            await ObserveRemovedTunnelsAsync(live, ct);
+            return new StepOutcome<ClusterPlan?>(new ClusterPlan(imageChange, objects, historyExists), $"{liveObjects.Count} objects");
         });
     }
 }
