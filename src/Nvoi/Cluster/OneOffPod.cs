@@ -210,6 +210,11 @@ public sealed class OneOffPod(IKubernetes client, TimeProvider time)
         {
             // The connection ended without a close handshake: the command's end is read from the pod.
         }
+        catch (WebSocketException e) when (ct.IsCancellationRequested)
+        {
+            // Cancelling aborts the socket under a pending receive: that is the interruption, not a failure.
+            throw new OperationCanceledException("the run was interrupted", e, ct);
+        }
         finally
         {
             await stop.CancelAsync();

@@ -37,6 +37,7 @@ public class SignalTests
         using var child = Process.Start(start)!;
         var stdout = new Lines(child.StandardOutput);
         var stderr = new Lines(child.StandardError);
+        Task feed = Task.CompletedTask;
         try
         {
             await stdout.WaitForAsync(l => l.Contains("✓ Take the deploy lock: taken", StringComparison.Ordinal));
@@ -49,10 +50,14 @@ public class SignalTests
         }
         finally
         {
-            // Lets the held build context read go on: the deploy meets its cancelled token at the next step.
-            await File.WriteAllTextAsync(dockerfile, content);
+            // Lets the held build context read go on: the deploy meets its cancelled token at the next step. A deploy
+            // that stops before it reads leaves this writer waiting for a reader; it is released below.
+            feed = Task.Run(() => File.WriteAllText(dockerfile, content));
         }
         await child.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        // Opening the fifo read-write never blocks and makes a reader: the writer (started or not) goes on.
+        using (new FileStream(dockerfile, FileMode.Open, FileAccess.ReadWrite))
+            await feed.WaitAsync(TimeSpan.FromMinutes(1));
         await Task.WhenAll(stdout.Done, stderr.Done);
         Assert.True(child.ExitCode == 130, $"exit {child.ExitCode}\n{stdout}\n{stderr}");
         Assert.Contains("✓ Release the deploy lock: released", stdout.ToString());
