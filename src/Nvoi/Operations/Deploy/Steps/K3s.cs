@@ -74,7 +74,11 @@ public sealed partial class Deployer
                         NodeLabel = NodeLabel(_desired.Master.Group),
                         Installer = K3sInstaller(),
                     }, ct);
-                    if (!installed) return "active";
+                    if (!installed)
+                    {
+                        await EnableTraefikAsync(masterHost, ct); // a cluster made by nvoi 0.2.0 runs without it
+                        return "active";
+                    }
                     registeredLabelled[master.Name] = true;
                     return "installed";
                 });

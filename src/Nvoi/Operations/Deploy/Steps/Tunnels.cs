@@ -54,7 +54,9 @@ public sealed partial class Deployer
             var all = await AllAsync(_desired.Tunnels, t =>
                 _steps.RunAsync($"tunnel:{t.Service}", "tunnels", $"{t.TunnelName} → {string.Join(", ", t.Hostnames)}", async () =>
                 {
-                    var published = await publisher.EnsureAsync(t.TunnelName, t.Hostnames, DesiredState.TunnelOrigin, ct);
+                    // A tunnel of a cluster made by nvoi 0.2.0 stays on ingress-nginx until Traefik serves (adopt-switch).
+                    var published = await publisher.EnsureAsync(t.TunnelName, t.Hostnames, DesiredState.TunnelOrigin, ct, Adopt020Step.KeptOrigins);
+                    if (Adopt020Step.OnNginx(published)) _tunnelsOnNginx[t.Service] = true;
                     return new StepOutcome<(string, string)>((t.Service, published.Token.Value), $"{published.Records.Count} DNS records");
                 }));
             return new StepOutcome<(string Service, string Token)[]>(all, "ready");
