@@ -28,6 +28,7 @@ public static class NvoiApp
         root.Subcommands.Add(new OnboardCommand(host));
         root.Subcommands.Add(new PlanCommand(host));
         root.Subcommands.Add(new DeployCommand(host));
+        root.Subcommands.Add(new RollbackCommand(host));
         root.Subcommands.Add(new DeleteCommand(host));
         root.Subcommands.Add(new UnlockCommand(host));
         root.Subcommands.Add(new LogsCommand(host));

@@ -16,6 +16,8 @@ public sealed class CliRun : IDisposable
     public Dictionary<string, string> Env { get; } = new();
     /// <summary>The clock the CLI (and its sandbox) runs on.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
+    /// <summary>Settings of the --sandbox world for the next runs (faults a test injects).</summary>
+    public Nvoi.Sandbox.World.SandboxSettings? Sandbox { get; set; }
 
     public async Task<CliResult> RunAsync(params string[] args) => await RunWithInputAsync("", args);
 
@@ -34,6 +36,7 @@ public sealed class CliRun : IDisposable
             GetEnvironmentVariable = name => Env.GetValueOrDefault(name),
             CurrentDirectory = Dir,
             Time = Time,
+            SandboxSettings = Sandbox,
         };
         var code = await NvoiApp.RunAsync(args, host);
         return new CliResult(code, stdout.ToString(), stderr.ToString());

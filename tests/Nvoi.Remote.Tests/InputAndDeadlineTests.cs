@@ -124,19 +124,26 @@ public class InputAndDeadlineTests(SshdFixture fixture) : IClassFixture<SshdFixt
         var time = new FakeTimeProvider();
         await using var sessions = new RemoteSessions(fixture.Server.Options(time: time, commandIdleTimeout: TimeSpan.FromSeconds(30)));
         var host = sessions.Get(fixture.Server.Endpoint());
-        var lines = 0;
-        var next = new SemaphoreSlim(0);
-        // Each line is answered only after the clock moved 20 s: 60 s in all, never 30 s of silence.
+        // Each line is answered only after the clock moved 20 s: 60 s in all, never 30 s of silence. The clock
+        // moves in the line callback itself, so it always moves after the line counted as progress; the answer
+        // goes through a fifo the script reads between lines.
         var fifo = Path.Combine(_dir.FullName, "go");
         Assert.Equal(0, (await host.RunAsync(["mkfifo", fifo])).ExitCode);
+        var answers = new List<Task>();
         var running = host.RunAsync(new RemoteCommand(["sh", "-c", "for i in 1 2 3; do echo tick; read -r x < \"$1\"; done; echo end", "sh", fifo],
-            OnLine: l => { if (l.Text == "tick") { Interlocked.Increment(ref lines); next.Release(); } }));
-        for (var i = 0; i < 3; i++)
-        {
-            await next.WaitAsync();
-            time.Advance(TimeSpan.FromSeconds(20));
-            await File.WriteAllTextAsync(fifo, "go\n");
-        }
+            OnLine: l =>
+            {
+                if (l.Text != "tick") return;
+                time.Advance(TimeSpan.FromSeconds(20));
+                lock (answers) answers.Add(Task.Run(() => File.WriteAllText(fifo, "go\n")));
+            }));
+        // Bounded: a stalled command (the bug this test is for) must fail the test, not leave a writer
+        // blocked on the fifo forever.
+        await running.WaitAsync(TimeSpan.FromSeconds(60));
+        Task[] written;
+        lock (answers) written = [.. answers];
+        Assert.Equal(3, written.Length);
+        await Task.WhenAll(written);
         var result = await running;
         Assert.Equal((0, "tick\ntick\ntick\nend\n"), (result.ExitCode, result.Stdout));
     }

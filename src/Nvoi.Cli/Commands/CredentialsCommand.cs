@@ -53,56 +53,44 @@ internal sealed class CredentialsCommand : Command
         // says so) instead of being overwritten by the text the editor started from.
         using var held = existing?.Lock(ctx.Output.Info) ?? Credentials.CredentialLock.Acquire(ConfigFiles.NewPath(ctx), ctx.Output.Info);
         var original = existing?.ReadText() ?? ConfigFiles.NewTemplate();
-        var dir = Directory.CreateTempSubdirectory("nvoi-edit-"); // 0700
-        var temp = Path.Combine(dir.FullName, "deploy.yml");
-        try
+        // The plaintext holds every secret: a 0600 file in a 0700 directory, removed on exit and on any signal.
+        using var scratch = EditorScratch.Create(original);
+        var temp = scratch.FilePath;
+        var previous = original;
+        while (true)
         {
-            // Owner-only from creation: the plaintext holds every secret of the deployment.
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var stream = new FileStream(temp, options))
-            using (var writer = new StreamWriter(stream))
-                writer.Write(original);
-            var previous = original;
-            while (true)
+            await RunEditorAsync(ctx, temp, ct);
+            var edited = File.ReadAllText(temp);
+            if (edited == original)
             {
-                await RunEditorAsync(ctx, temp, ct);
-                var edited = File.ReadAllText(temp);
-                if (edited == original)
-                {
-                    ctx.Output.Info("no changes");
-                    return ExitCodes.Success;
-                }
-                var errors = ConfigFiles.Check(ctx, edited);
-                if (errors is null)
-                {
-                    if (existing is null)
-                    {
-                        var created = ConfigFiles.Create(ctx, edited);
-                        ctx.Output.Success($"created {created.ConfigPath} and {created.KeyPath}");
-                    }
-                    else
-                    {
-                        existing.WriteText(edited, complete: true);
-                        ctx.Output.Success($"saved {existing.Path}");
-                    }
-                    return ExitCodes.Success;
-                }
-                ctx.Output.Error("the config is not valid:");
-                ctx.Output.Stderr.WriteLine(errors);
-                if (edited == previous)
-                {
-                    // The editor closed without a new attempt: stop rather than loop forever.
-                    ctx.Output.Error("nothing was written");
-                    return ExitCodes.InvalidInput;
-                }
-                ctx.Output.Info("re-opening the editor to fix it (close it unchanged to give up)");
-                previous = edited;
+                ctx.Output.Info("no changes");
+                return ExitCodes.Success;
             }
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
+            var errors = ConfigFiles.Check(ctx, edited);
+            if (errors is null)
+            {
+                if (existing is null)
+                {
+                    var created = ConfigFiles.Create(ctx, edited);
+                    ctx.Output.Success($"created {created.ConfigPath} and {created.KeyPath}");
+                }
+                else
+                {
+                    existing.WriteText(edited, complete: true);
+                    ctx.Output.Success($"saved {existing.Path}");
+                }
+                return ExitCodes.Success;
+            }
+            ctx.Output.Error("the config is not valid:");
+            ctx.Output.Stderr.WriteLine(errors);
+            if (edited == previous)
+            {
+                // The editor closed without a new attempt: stop rather than loop forever.
+                ctx.Output.Error("nothing was written");
+                return ExitCodes.InvalidInput;
+            }
+            ctx.Output.Info("re-opening the editor to fix it (close it unchanged to give up)");
+            previous = edited;
         }
     }
 

@@ -16,6 +16,8 @@ public sealed record CliHost
     public required Func<string, string?> GetEnvironmentVariable { get; init; }
     public required string CurrentDirectory { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>Settings of the --sandbox world (faults tests inject); null: the defaults.</summary>
+    public Nvoi.Sandbox.World.SandboxSettings? SandboxSettings { get; init; }
 
     public static CliHost FromProcess() => new()
     {

@@ -27,7 +27,7 @@ internal sealed class DeploySession : IAsyncDisposable
         Config = config;
         Sandbox = sandbox;
         World = sandbox
-            ? SandboxWorld.OpenAsync(config, SandboxDirectory(ctx), ctx.Host.Time).GetAwaiter().GetResult()
+            ? SandboxWorld.OpenAsync(config, SandboxDirectory(ctx), ctx.Host.Time, ctx.Host.SandboxSettings).GetAwaiter().GetResult()
             : new RealWorld(config, ctx.Host.Time, retrust, (server, key) => _ = PinAsync(server, key));
     }
 

@@ -26,7 +26,7 @@ public sealed partial class SimulatedHost
                 Installer(a, 7), joinAccepted, o),
             HostScripts.K3sTraefik when a.Length == 4 => s => K3sTraefik(s, a[0], a[1], o),
             HostScripts.DeployLock when a.Length >= 2 => s => DeployLock(s, a, o),
-            HostScripts.PruneImages when a.Length == 2 => s => PruneImages(s, a[0], int.Parse(a[1], CultureInfo.InvariantCulture), o),
+            HostScripts.PruneImages when a.Length >= 2 => s => PruneImages(s, a[0], int.Parse(a[1], CultureInfo.InvariantCulture), a[2..], o),
             _ => DatabaseEffect(name, a, o),
         };
         if (effect is null)
@@ -199,14 +199,14 @@ public sealed partial class SimulatedHost
         }
     }
 
-    private static int PruneImages(SimulatedHostState s, string repository, int keep, CommandOutput o)
+    private static int PruneImages(SimulatedHostState s, string repository, int keep, string[] alsoKeep, CommandOutput o)
     {
         var prefix = repository + ":";
         var candidates = s.Images
             .Where(r => r.StartsWith(prefix, StringComparison.Ordinal) && r[prefix.Length..] != "latest")
             .OrderByDescending(r => r, StringComparer.Ordinal)
             .Skip(keep)
-            .Where(r => !s.ImagesInUse.Contains(r))
+            .Where(r => !s.ImagesInUse.Contains(r) && !alsoKeep.Contains(r))
             .ToList();
         foreach (var r in candidates)
         {

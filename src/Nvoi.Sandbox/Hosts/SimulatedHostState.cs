@@ -42,9 +42,18 @@ public sealed class SimulatedHostState
     /// <summary>Databases inside database pods (postgres, mysql): "POD/NAME" → blob file name of their content.</summary>
     public SortedDictionary<string, string> Databases { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The in-cluster registry's storage on this server (its hostPath): repository → tag → image. It outlives the
+    /// registry pod, as the real hostPath does; the prune of containerd images never touches it.
+    /// </summary>
+    public SortedDictionary<string, SortedDictionary<string, SimulatedRegistryImage>> Registry { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Image references used by pods (never pruned).</summary>
     public SortedSet<string> ImagesInUse { get; set; } = new(StringComparer.Ordinal);
 }
+
+/// <summary>An image pushed to the simulated registry: its content digest and build time.</summary>
+public sealed record SimulatedRegistryImage(string Digest, DateTimeOffset Created);
 
 /// <summary>A filesystem made on a simulated block device.</summary>
 public sealed record SimulatedFilesystem(string Type, string Uuid);

@@ -33,6 +33,8 @@ public sealed record SandboxSettings
     public Action<string, string, string>? OnRequest { get; init; }
     /// <summary>Hears every answered API request that may change something (tests check it against the plan).</summary>
     public Action<MutatingRequest>? OnMutation { get; init; }
+    /// <summary>The simulated app answers its public URL with an error while it runs an image this is true for (tests of the URL check).</summary>
+    public Func<string, bool>? AppFailsUrlCheck { get; init; }
     /// <summary>Extra emulator settings (e.g. kubernetes.crashloop_images).</summary>
     public IReadOnlyDictionary<string, string> Emulator { get; init; } = new Dictionary<string, string>();
 }
@@ -204,14 +206,23 @@ public sealed partial class SandboxWorld : IWorld
             .Select(v => v.DevicePath!)
             .ToList();
 
-    /// <summary>6443 reaches the cluster's Kubernetes emulator (started on first use); other ports have nothing behind them.</summary>
+    /// <summary>
+    /// 6443 reaches the cluster's Kubernetes emulator (started on first use), the registry's NodePort its registry
+    /// (reading the master's registry storage); other ports have nothing behind them.
+    /// </summary>
     private async Task<IPortForward> ForwardAsync(string server, int port, CancellationToken ct)
     {
+        if (port == Names.RegistryPort) return new LoopbackForward((await RegistryAsync(server)).BaseUrl.Port);
         if (port != 6443) return new LoopbackForward(0);
         var cluster = await ClusterAsync(server);
         await RegisterNodesAsync(server, cluster, ct);
         return new LoopbackForward(cluster.BaseUrl.Port);
     }
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<EmulatorHost>>> _registries = new();
+
+    private Task<EmulatorHost> RegistryAsync(string master) => _registries.GetOrAdd(master, m => new Lazy<Task<EmulatorHost>>(() =>
+        EmulatorHost.StartAsync(new Registry.RegistryEmulator(ct => HostByName(m).ReadStateAsync(ct)), _options with { StateDirectory = null }))).Value;
 
     private Task<EmulatorHost> ClusterAsync(string master) => _clusters.GetOrAdd(master, m => new Lazy<Task<EmulatorHost>>(async () =>
     {
@@ -285,9 +296,17 @@ public sealed partial class SandboxWorld : IWorld
 
     private void OnImagePushed(BuiltImage image)
     {
-        // The image lands in the masters' containerd, as a push to the in-cluster registry would.
+        // The image lands in the masters' registry storage and containerd, as a push to the in-cluster registry and a pull would.
+        var reference = image.ClusterImage[(image.ClusterImage.IndexOf('/') + 1)..];
+        var (repository, tag) = (reference[..reference.LastIndexOf(':')], reference[(reference.LastIndexOf(':') + 1)..]);
+        var pushed = new SimulatedRegistryImage(image.ContentDigest, Time.GetUtcNow());
         foreach (var master in _clusters.Keys)
-            HostByName(master).UpdateStateAsync(s => s.Images.Add(image.ClusterImage)).GetAwaiter().GetResult();
+            HostByName(master).UpdateStateAsync(s =>
+            {
+                s.Images.Add(image.ClusterImage);
+                if (!s.Registry.TryGetValue(repository, out var tags)) s.Registry[repository] = tags = new(StringComparer.Ordinal);
+                tags[tag] = pushed;
+            }).GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -301,9 +320,10 @@ public sealed partial class SandboxWorld : IWorld
         if (route is null) return new UrlCheck(false, detail);
         using var client = KubeClientFactory.ForUrl(route.Value.Cluster);
         var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(route.Value.Service, ClusterLabels.Namespace, cancellationToken: ct);
-        return (deployment.Status?.ReadyReplicas ?? 0) > 0
-            ? new UrlCheck(true, "200 (simulated)")
-            : new UrlCheck(false, "no ready pod (the error page would answer)");
+        if ((deployment.Status?.ReadyReplicas ?? 0) == 0) return new UrlCheck(false, "no ready pod (the error page would answer)");
+        return _settings.AppFailsUrlCheck?.Invoke(deployment.Spec.Template.Spec.Containers[0].Image) == true
+            ? new UrlCheck(false, "500 from the app (simulated)")
+            : new UrlCheck(true, "200 (simulated)");
     }
 
     /// <summary>
@@ -387,6 +407,8 @@ public sealed partial class SandboxWorld : IWorld
         if (Directory.Exists(blobs)) Directory.Delete(blobs, recursive: true);
         if (_clusters.TryRemove(name, out var cluster) && cluster.IsValueCreated)
             await (await cluster.Value).DisposeAsync();
+        if (_registries.TryRemove(name, out var registry) && registry.IsValueCreated)
+            await (await registry.Value).DisposeAsync();
         var clusterDir = Path.Combine(_directory, "clusters", name);
         if (Directory.Exists(clusterDir)) Directory.Delete(clusterDir, recursive: true);
         ct.ThrowIfCancellationRequested();
@@ -396,7 +418,7 @@ public sealed partial class SandboxWorld : IWorld
     {
         foreach (var client in new object?[] { Cloud, Cloudflare, _internalCloud, _internalCloudflare })
             (client as IDisposable)?.Dispose();
-        foreach (var cluster in _clusters.Values)
+        foreach (var cluster in _clusters.Values.Concat(_registries.Values))
             if (cluster.IsValueCreated) await (await cluster.Value).DisposeAsync();
         foreach (var emulator in _emulators) await emulator.DisposeAsync();
     }

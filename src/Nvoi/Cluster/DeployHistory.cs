@@ -7,11 +7,16 @@ using k8s.Models;
 
 namespace Nvoi.Cluster;
 
-/// <summary>One deploy as the history keeps it: the image tag, who ran it (user@machine), when, and how it ended.</summary>
-public sealed record DeployRecord(string Tag, string Image, string Who, DateTimeOffset At, string Result, string? Error = null)
+/// <summary>
+/// One deploy as the history keeps it: the image tag, who ran it (user@machine), when, how it ended, and its kind
+/// (null: a deploy; <see cref="Rollback"/>: <c>nvoi rollback</c> or an automatic rollback, the reason in <see cref="Note"/>).
+/// </summary>
+public sealed record DeployRecord(string Tag, string Image, string Who, DateTimeOffset At, string Result, string? Error = null,
+    string? Kind = null, string? Note = null)
 {
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
+    public const string Rollback = "rollback";
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -38,7 +43,7 @@ public static class DeployHistory
     /// failed with the first line of the error (the error is then rethrown). A cancelled rollout is not recorded.
     /// </summary>
     public static async Task RecordAsync(IKubernetes client, string app, ClusterManifests manifests, string holder, TimeProvider time,
-        Func<Task> rollout, CancellationToken ct)
+        Func<Task> rollout, CancellationToken ct, string? kind = null, string? note = null)
     {
         var image = ImageOf(manifests);
         try
@@ -48,10 +53,10 @@ public static class DeployHistory
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var first = e.Message.Split('\n')[0];
-            await AppendAsync(client, app, Entry(image, holder, time, DeployRecord.Failed, first.Length > ErrorLength ? first[..ErrorLength] + "…" : first), ct);
+            await AppendAsync(client, app, Entry(image, holder, time, DeployRecord.Failed, first.Length > ErrorLength ? first[..ErrorLength] + "…" : first) with { Kind = kind, Note = note }, ct);
             throw;
         }
-        await AppendAsync(client, app, Entry(image, holder, time, DeployRecord.Succeeded, null), ct);
+        await AppendAsync(client, app, Entry(image, holder, time, DeployRecord.Succeeded, null) with { Kind = kind, Note = note }, ct);
     }
 
     private static DeployRecord Entry(string image, string holder, TimeProvider time, string result, string? error) =>

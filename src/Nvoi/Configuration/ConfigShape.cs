@@ -54,7 +54,7 @@ internal sealed class ConfigShape
     public static readonly ConfigShape K3sInstaller = Leaves("path", "sha256");
     public static readonly ConfigShape K3s = Obj(("installer", K3sInstaller));
     public static readonly ConfigShape SshKeys = Obj(("private_key", Leaf), ("public_key", Leaf), ("host_keys", StringMap));
-    public static readonly ConfigShape Application = Obj(("name", Leaf), ("environment", Leaf), ("keep_count", Leaf),
+    public static readonly ConfigShape Application = Obj(("name", Leaf), ("environment", Leaf), ("keep_count", Leaf), ("rollback_on_failure", Leaf),
         ("domain_provider", DomainProvider), ("compute_provider", ComputeProvider), ("servers", MapOf(ServerGroup)),
         ("app", MapOf(AppService)), ("database", Database), ("services", MapOf(ExtraService)),
         ("env", StringMap), ("secrets", StringMap), ("ssh_keys", SshKeys), ("k3s", K3s));
@@ -66,6 +66,7 @@ internal sealed class ConfigShape
     public static readonly IReadOnlyDictionary<string, string> TypedLeaves = new Dictionary<string, string>
     {
         ["application.keep_count"] = "integer",
+        ["application.rollback_on_failure"] = "boolean",
         ["application.servers.*.master"] = "boolean",
         ["application.servers.*.count"] = "integer",
         ["application.servers.*.volumes.*.size"] = "integer",

@@ -34,6 +34,7 @@ public static partial class ConfigWriter
         w.Str("name", a.Name);
         w.Str("environment", a.Environment);
         w.Int("keep_count", a.KeepCount);
+        if (a.RollbackOnFailure is { } rollback) { w.Key("rollback_on_failure"); w.Plain(rollback ? "true" : "false"); }
         if (a.DomainProvider is { } dp)
         {
             w.Key("domain_provider"); w.Begin();

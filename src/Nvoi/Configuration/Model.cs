@@ -18,6 +18,8 @@ public sealed record Application
     public string? Environment { get; set; }
     /// <summary>Images kept on the server; absent or &lt;= 0 means 2 (see <see cref="KeepCountValue"/>).</summary>
     public int? KeepCount { get; set; }
+    /// <summary>Whether a deploy whose public URL check fails rolls back to the previously deployed image (as --rollback-on-failure).</summary>
+    public bool? RollbackOnFailure { get; set; }
     public DomainProvider? DomainProvider { get; set; }
     public ComputeProvider? ComputeProvider { get; set; }
     public Dictionary<string, ServerGroup> Servers { get; set; } = new();

@@ -125,16 +125,18 @@ public static partial class ServerSetup
 
     /// <summary>
     /// Removes containerd images of <paramref name="repository"/> (e.g. <c>localhost:30500/app</c>)
-    /// beyond the newest <paramref name="keep"/> tags, never <c>latest</c> nor an image a pod uses.
+    /// beyond the newest <paramref name="keep"/> tags, never <c>latest</c>, an image a pod uses nor one of
+    /// <paramref name="alsoKeep"/> (full references: the running image and the one a rollback goes back to).
     /// Returns the references removed.
     /// </summary>
     public static async Task<IReadOnlyList<string>> PruneImagesAsync(IRemoteHost master, string repository, int keep,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IReadOnlyList<string>? alsoKeep = null)
     {
         RequireWord(repository, nameof(repository));
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        foreach (var image in alsoKeep ?? []) RequireWord(image, nameof(alsoKeep));
         var result = await RunScriptAsync(master, HostScripts.PruneImages, "prune images",
-            [repository, keep.ToString(CultureInfo.InvariantCulture)], null, cancellationToken).ConfigureAwait(false);
+            [repository, keep.ToString(CultureInfo.InvariantCulture), .. alsoKeep ?? []], null, cancellationToken).ConfigureAwait(false);
         return Lines(result.Stdout).Where(l => l.StartsWith("removed: ", StringComparison.Ordinal))
             .Select(l => l["removed: ".Length..]).ToArray();
     }

@@ -1,14 +1,16 @@
 #!/bin/sh
 # nvoi-script: prune-images
-# Usage: prune-images REPOSITORY KEEP
+# Usage: prune-images REPOSITORY KEEP [IMAGE...]
 # Removes the containerd images (k3s, namespace k8s.io) of REPOSITORY (e.g. localhost:30500/app)
-# beyond the KEEP newest tags (tags are timestamps, newest sorts last), never "latest" and never
-# an image a pod on this node or in the cluster still uses.
+# beyond the KEEP newest tags (tags are timestamps, newest sorts last), never "latest", never
+# an image a pod on this node or in the cluster still uses, and never one of the IMAGEs given
+# (full references: the running image and the one a rollback would go back to).
 # Output: one "removed: REF" line per image removed. Exit 9: the images in use could not be listed.
 set -eu
 
 repository=$1
 keep=$2
+shift 2
 
 in_use=$(mktemp)
 trap 'rm -f "$in_use"' EXIT
@@ -17,6 +19,9 @@ if ! pod_images=$(sudo k3s kubectl get pods --all-namespaces -o 'jsonpath={range
     exit 9
 fi
 printf '%s\n' "$pod_images" >"$in_use"
+for image in "$@"; do
+    printf '%s\n' "$image" >>"$in_use"
+done
 
 kept=0
 sudo k3s ctr -n k8s.io images ls -q \

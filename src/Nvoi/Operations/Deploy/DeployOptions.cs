@@ -9,6 +9,15 @@ public sealed record DeployOptions
     /// <summary>The Dockerfile; default WorkingDirectory/Dockerfile.</summary>
     public string? DockerfilePath { get; init; }
 
+    /// <summary>
+    /// A rollback: roll out this tag of the app image, already in the cluster registry, instead of building one
+    /// (no build, no push; the image step checks the registry has it). Recorded in the history as a rollback.
+    /// </summary>
+    public string? ImageTag { get; init; }
+
+    /// <summary>Why this rollback runs (kept in the history with it), e.g. the URL check that failed.</summary>
+    public string? RollbackNote { get; init; }
+
     /// <summary>Recorded in the deploy lock: user@host, boot id, pid namespace and pid of this process.</summary>
     public LockProcess Holder { get; init; } = LockProcess.Current();
 

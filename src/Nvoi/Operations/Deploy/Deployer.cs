@@ -110,12 +110,13 @@ public sealed partial class Deployer
                 await volumes;
                 var ready = await workloads!;
                 await SwitchTunnelsToTraefikAsync(cluster, ready.Manifests, ct); // a cluster made by nvoi 0.2.0: before the rollout
-                await Nvoi.Cluster.DeployHistory.RecordAsync(cluster.Client, _desired.Names.App, ready.Manifests, _options.Holder.Holder, _world.Time, () => ApplyWorkloadsAsync(cluster, masterHost, ready, ct), ct);
+                await Nvoi.Cluster.DeployHistory.RecordAsync(cluster.Client, _desired.Names.App, ready.Manifests, _options.Holder.Holder, _world.Time, () => ApplyWorkloadsAsync(cluster, masterHost, ready, ct), ct,
+                    _options.ImageTag is null ? null : Nvoi.Cluster.DeployRecord.Rollback, _options.RollbackNote);
                 await ScaleDownAsync(cluster, await surplus, ready.Manifests, ct);
                 // Both only read or tidy once the rollout is done.
                 var verify = VerifyAsync(ct);
                 if (_options.Sequential) await verify;
-                await Task.WhenAll(verify, PruneImagesAsync(masterHost, ct));
+                await Task.WhenAll(verify, PruneImagesAsync(cluster.Client, masterHost, Nvoi.Cluster.DeployHistory.ImageOf(ready.Manifests), ct));
                 await RemoveIngressNginxAsync(cluster, ct); // only once every URL answered through Traefik
             }
         }

@@ -38,6 +38,13 @@ public sealed partial class Deployer
             if (good >= _options.VerifyConsecutive) return;
             await Task.Delay(_options.VerifyInterval, _world.Time, ct);
         }
-        throw new NvoiException($"https://{hostname} did not answer from the app: {last.Detail}. The pods run; check `nvoi logs` and the tunnel in Cloudflare.");
+        throw new UrlCheckFailedException(hostname, last.Detail);
     }
+}
+
+/// <summary>A public URL did not answer from the app after the rollout (the deploy's verify step).</summary>
+public sealed class UrlCheckFailedException(string hostname, string detail) : NvoiException(
+    $"https://{hostname} did not answer from the app: {detail}. The pods run; check `nvoi logs` and the tunnel in Cloudflare.")
+{
+    public string Hostname => hostname;
 }

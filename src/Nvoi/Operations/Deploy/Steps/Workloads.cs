@@ -37,6 +37,7 @@ public sealed partial class Deployer
     /// </summary>
     private Task<string> PrepareImageAsync(CancellationToken ct)
     {
+        if (_options.ImageTag is { } kept) return Task.FromResult(Rollback.KeptImages.RollbackDigest(kept));
         lock (_once) return _digest ??= HashAsync();
 
         async Task<string> HashAsync()
@@ -73,7 +74,7 @@ public sealed partial class Deployer
         var live = await LiveAppImageAsync(client, ct);
         var sourceDigest = await build;
         var unchanged = live is not null && live.Value.Digest == sourceDigest;
-        var tag = unchanged ? null : NextTag(live?.Image);
+        var tag = unchanged ? null : _options.ImageTag ?? NextTag(live?.Image);
         var image = unchanged ? live!.Value.Image : $"localhost:{Names.RegistryPort}/{_desired.Names.Prefix}:{tag}";
         return new Workloads(ClusterState.Build(_config, image, sourceDigest, await tunnels), tag);
     }
@@ -88,6 +89,7 @@ public sealed partial class Deployer
         async Task PushAsync() => await _steps.RunAsync("image", "workloads", $"Image {_desired.Names.Prefix}", async () =>
         {
             if (unchanged) return "unchanged: not rebuilt";
+            if (_options.ImageTag is { } kept) return await Rollback.KeptImages.EnsureInRegistryAsync(master, _desired.Names.Prefix, kept, ct);
             await using var registry = await master.ForwardLocalPortAsync("127.0.0.1", Names.RegistryPort, ct);
             var request = await BuildRequestAsync(tag!, $"{registry.LocalHost}:{registry.LocalPort}", ct);
             await _world.ImageBuilder.BuildAndPushAsync(request, _steps.Sink, "image", ct);
@@ -165,8 +167,10 @@ public sealed partial class Deployer
             }
             else
             {
-                imageAction = new(PlanActionKind.Create, "image", _desired.Names.Prefix, liveImage is null ? "not deployed yet" : "build context changed");
-                image = "localhost:30500/" + _desired.Names.Prefix + ":next";
+                imageAction = _options.ImageTag is { } kept
+                    ? new(PlanActionKind.Update, "image", _desired.Names.Prefix, $"roll back to {kept} (kept in the registry: not rebuilt)")
+                    : new(PlanActionKind.Create, "image", _desired.Names.Prefix, liveImage is null ? "not deployed yet" : "build context changed");
+                image = "localhost:30500/" + _desired.Names.Prefix + ":" + (_options.ImageTag ?? "next");
             }
             var manifests = ClusterState.Build(_config, image, digest, tokens);
             var objects = ClusterState.Diff(manifests.All, liveObjects);
