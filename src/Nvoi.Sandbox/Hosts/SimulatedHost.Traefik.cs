@@ -29,6 +29,11 @@ public sealed partial class SimulatedHost
         var path = SimulatedPaths.Normalize(unitPath);
         if (ReadText(s, path) is not { } unit)
         {
+            if (mode == "check")
+            {
+                o.Out("traefik: no unit");
+                return 0;
+            }
             o.Err($"no k3s service unit at {unitPath}");
             return 3;
         }

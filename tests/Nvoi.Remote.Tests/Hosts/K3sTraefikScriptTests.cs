@@ -96,9 +96,11 @@ public sealed class K3sTraefikScriptTests : IDisposable
     }
 
     [Fact]
-    public async Task No_unit_and_a_node_that_stays_unready_are_clear_errors()
+    public async Task Without_a_unit_check_finds_nothing_and_enable_fails_and_a_node_that_stays_unready_is_an_error()
     {
-        var missing = await _sh.RunAsync(HostScripts.K3sTraefik, "check", Path.Combine(_sh.Work, "none.service"), "app-master-1", "0");
+        var none = Path.Combine(_sh.Work, "none.service");
+        Assert.Equal((0, "traefik: no unit\n", ""), await _sh.RunAsync(HostScripts.K3sTraefik, "check", none, "app-master-1", "0"));
+        var missing = await _sh.RunAsync(HostScripts.K3sTraefik, "enable", none, "app-master-1", "0");
         Assert.Equal(3, missing.Code);
         Assert.Contains("no k3s service unit", missing.Stderr);
 
