@@ -164,6 +164,10 @@ public sealed partial class SimulatedHost
                 o.Out(current is null ? "lock: none" : "lock: present");
                 if (current is not null) o.Write(current);
                 return 0;
+            case "release" when a.Length == 3 && a[2].Length > 0 && current is not null && current.TrimEnd('\n') != a[2]:
+                o.Out("lock: not-ours");
+                o.Out(current.TrimEnd('\n'));
+                return 0;
             case "release":
                 o.Out(DeleteFile(s, path) ? "lock: released" : "lock: absent");
                 return 0;

@@ -57,6 +57,23 @@ public static partial class ServerSetup
         return SplitLockOutput(result.Stdout).Status == "released";
     }
 
+    /// <summary>
+    /// Removes the deploy lock only while it still is <paramref name="own"/> (compared under the flock). Returns
+    /// null when it was removed or there was none, else the lock that replaced ours (left in place).
+    /// </summary>
+    public static async Task<LockInfo?> ReleaseOwnDeployLockAsync(IRemoteHost master, string path, LockInfo own,
+        CancellationToken cancellationToken = default)
+    {
+        RequireAbsolutePath(path, nameof(path));
+        ArgumentNullException.ThrowIfNull(own);
+        var result = await RunScriptAsync(master, HostScripts.DeployLock, "release the deploy lock", ["release", path, own.Format().TrimEnd('\n')],
+            null, cancellationToken).ConfigureAwait(false);
+        var (status, content) = SplitLockOutput(result.Stdout);
+        return status == "not-ours"
+            ? LockInfo.Parse(content) ?? new LockInfo("", DateTimeOffset.UnixEpoch, "")
+            : null;
+    }
+
     private static (string Status, string Content) SplitLockOutput(string stdout)
     {
         var text = stdout.Replace("\r", "", StringComparison.Ordinal);

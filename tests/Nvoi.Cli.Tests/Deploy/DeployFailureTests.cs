@@ -48,6 +48,35 @@ public class DeployFailureTests
         }
     }
 
+    [Fact]
+    public async Task A_deploy_whose_lock_was_taken_over_meanwhile_leaves_the_new_holders_lock()
+    {
+        using var project = new SandboxProject("hetzner-postgres");
+        var config = EngineHarness.Config(project);
+        await using var world = await EngineHarness.WorldAsync(project, config);
+        var names = new Nvoi.Configuration.Names(config.Application.Name!);
+        var other = new LockInfo("ops@elsewhere", DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()), "0.3.0") { BootId = "b-other", PidNamespace = "pid:[1]", Pid = 4242 };
+        // Right after this deploy took the lock, someone runs `nvoi unlock` and another deploy takes it.
+        var sink = new RecordingSink(e =>
+        {
+            if (e is not StepFinished { Id: "lock" }) return false;
+            var master = world.HostByName(names.Server("master", 1));
+            var ours = ServerSetup.ReadDeployLockAsync(master, names.DeployLockPath).GetAwaiter().GetResult()!;
+            var replaced = ServerSetup.AcquireDeployLockAsync(master, names.DeployLockPath, other, TimeSpan.FromHours(1), default, takeOver: ours)
+                .GetAwaiter().GetResult();
+            Assert.Equal(new LockResult.Acquired(ours), replaced);
+            return false;
+        });
+        var deployer = new Deployer(config, world, sink, EngineHarness.Options(project));
+        await deployer.PlanAsync(default);
+        await deployer.DeployAsync(default);
+
+        Assert.Equal(other, await ServerSetup.ReadDeployLockAsync(world.HostByName(names.Server("master", 1)), names.DeployLockPath));
+        var unlock = Assert.Single(sink.Events.OfType<StepFinished>(), f => f.Id == "unlock");
+        Assert.Contains("left in place", unlock.Detail);
+        Assert.Contains(sink.Events.OfType<ProgressMessage>(), m => m.Level == MessageLevel.Warning && m.Text.Contains("ops@elsewhere (pid 4242) holds it now", StringComparison.Ordinal));
+    }
+
     private static async Task LeaveDeadLockAsync(SandboxProject project)
     {
         var config = EngineHarness.Config(project);

@@ -34,6 +34,14 @@ internal static class LockContract
         Assert.Equal(new LockResult.Acquired(a), await ServerSetup.AcquireDeployLockAsync(host, path, bob, Stale, takeOver: a));
         Assert.Equal(bob, await ServerSetup.ReadDeployLockAsync(host, path));
 
+        // The holder that was taken over releases only its own lock: bob's stays.
+        Assert.Equal(bob, await ServerSetup.ReleaseOwnDeployLockAsync(host, path, a));
+        Assert.Equal(bob, await ServerSetup.ReadDeployLockAsync(host, path));
+        Assert.Null(await ServerSetup.ReleaseOwnDeployLockAsync(host, path, bob));
+        Assert.Null(await ServerSetup.ReadDeployLockAsync(host, path));
+        Assert.Null(await ServerSetup.ReleaseOwnDeployLockAsync(host, path, bob));
+        Assert.Equal(new LockResult.Acquired(null), await ServerSetup.AcquireDeployLockAsync(host, path, bob, Stale));
+
         Assert.True(await ServerSetup.ReleaseDeployLockAsync(host, path));
         Assert.False(await ServerSetup.ReleaseDeployLockAsync(host, path));
         Assert.Null(await ServerSetup.ReadDeployLockAsync(host, path));

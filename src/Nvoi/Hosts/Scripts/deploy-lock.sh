@@ -2,7 +2,7 @@
 # nvoi-script: deploy-lock
 # Usage: deploy-lock acquire PATH NOW_UNIX STALE_SECONDS CONTENT [TAKEOVER]
 #        deploy-lock read PATH
-#        deploy-lock release PATH
+#        deploy-lock release PATH [OWN]
 # CONTENT is the lock file's text: a first line holding the Unix timestamp (nvoi 0.2.0 reads the file
 # with to_i, so it sees the lock as held), then holder=, boot=, pidns=, pid= and version= lines.
 # Acquiring runs under flock on PATH.guard, so two concurrent deploys cannot both win; the content is
@@ -12,9 +12,12 @@
 #     namespace, process gone); checked under the flock, so of several callers only one replaces it;
 #   - it names no process (no pid= line: nvoi 0.2.0's bare timestamp, or our versions before 0.3) and
 #     is STALE_SECONDS old at NOW_UNIX, the caller's now (0.2.0's rule), or it holds no timestamp at all.
+# Releasing with OWN (the lock text the caller wrote) removes the lock only while it still is OWN: a
+# deploy whose lock was taken over meanwhile leaves the new holder's lock in place. Without OWN
+# (`nvoi unlock`) any lock is removed.
 # Output (first line): "lock: acquired", "lock: replaced-dead", "lock: replaced-stale", "lock: held",
-# "lock: present", "lock: none", "lock: released" or "lock: absent"; held/present/replaced-* are
-# followed by the lock file's lines. Exit 8: the guard could not be taken in time.
+# "lock: present", "lock: none", "lock: released", "lock: not-ours" or "lock: absent";
+# held/present/replaced-*/not-ours are followed by the lock file's lines. Exit 8: the guard could not be taken in time.
 set -eu
 
 action=$1
@@ -46,8 +49,13 @@ case "$action" in
         fi
         ;;
     release)
+        own=${3:-}
         take_guard
-        if [ -f "$path" ]; then
+        current=$(cat "$path" 2>/dev/null || true)
+        if [ -f "$path" ] && [ -n "$own" ] && [ "$current" != "$own" ]; then
+            echo "lock: not-ours"
+            printf '%s\n' "$current"
+        elif [ -f "$path" ]; then
             rm -f "$path"
             echo "lock: released"
         else

@@ -15,16 +15,21 @@ namespace Nvoi.Operations.Deploy;
 /// <summary>Steps "lock" and "unlock": the deploy lock on the master.</summary>
 public sealed partial class Deployer
 {
+    /// <summary>The lock this run wrote (null until taken): released only while it still is this one.</summary>
+    private LockInfo? _heldLock;
+
     private async Task<bool> AcquireLockAsync(IRemoteHost master, CancellationToken ct)
     {
         await _steps.RunAsync("lock", null, "Take the deploy lock", async () =>
         {
+            var now = _world.Time.GetUtcNow();
             // A deploy from this machine that was killed is provably gone: its lock is taken over.
-            var result = await LockHolder.AcquireAsync(master, _desired.Names.DeployLockPath, _options.Holder, _world.Time.GetUtcNow(),
+            var result = await LockHolder.AcquireAsync(master, _desired.Names.DeployLockPath, _options.Holder, now,
                 _options.NvoiVersion, _options.LockStaleAfter, _options.IsProcessRunning,
                 dead => _steps.Message("lock", $"the deploy that held the lock ({dead.Who}) is gone: took its lock over", MessageLevel.Warning), ct);
             if (result is LockResult.HeldBy holder)
                 throw new DeployLockedException(holder.Lock, _world.Time.GetUtcNow());
+            _heldLock = _options.Holder.Lock(now, _options.NvoiVersion);
             return "taken";
         });
         return true;
@@ -32,11 +37,14 @@ public sealed partial class Deployer
 
     private async Task ReleaseLockAsync(IRemoteHost master)
     {
-        // Released even when the deploy was cancelled.
+        // Released even when the deploy was cancelled; a lock someone else holds now (`nvoi unlock` and another
+        // deploy while this one ran) is theirs and stays.
         await _steps.RunAsync("unlock", null, "Release the deploy lock", async () =>
         {
-            await ServerSetup.ReleaseDeployLockAsync(master, _desired.Names.DeployLockPath, CancellationToken.None);
-            return "released";
+            var other = await ServerSetup.ReleaseOwnDeployLockAsync(master, _desired.Names.DeployLockPath, _heldLock!, CancellationToken.None);
+            if (other is null) return "released";
+            _steps.Message("unlock", $"the lock is no longer this deploy's: {other.Who} holds it now (left in place)", MessageLevel.Warning);
+            return "held by another deploy: left in place";
         });
     }
 }
