@@ -43,7 +43,7 @@ public class EmulatorProtocolTests
         await using var k = await KubeSandbox.StartAsync();
         using var http = new HttpClient { BaseAddress = k.Host.BaseUrl };
         var groups = JsonNode.Parse(await http.GetStringAsync("/apis"))!["groups"]!.AsArray().Select(g => g!["name"]!.ToString()).ToList();
-        Assert.Equal(["apps", "batch", "networking.k8s.io", "traefik.io"], groups);
+        Assert.Equal(["apps", "batch", "networking.k8s.io", "traefik.io", "rbac.authorization.k8s.io", "admissionregistration.k8s.io"], groups);
         var core = JsonNode.Parse(await http.GetStringAsync("/api/v1"))!["resources"]!.AsArray().Select(r => r!["name"]!.ToString()).ToList();
         Assert.Contains("pods/log", core);
         Assert.Contains("secrets", core);

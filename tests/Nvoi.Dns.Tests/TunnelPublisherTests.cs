@@ -33,6 +33,32 @@ public sealed class TunnelPublisherTests
     }
 
     [Fact]
+    public async Task A_tunnel_on_a_kept_origin_is_left_there_until_published_without_it()
+    {
+        const string nginx = "http://ingress-nginx-controller.ingress-nginx.svc.cluster.local:80";
+        await using var cf = await CloudflareFixture.StartAsync();
+        using var client = cf.Client();
+        string[] hosts = ["shop.example.com"];
+        await cf.Publisher(client).EnsureAsync("nvoi-shop-web", hosts, nginx, Ct);
+        var puts = cf.Sent("PUT", "/configurations").Count();
+
+        // Kept: no configuration put, the plan sees nothing to change.
+        var kept = await cf.Publisher(client).EnsureAsync("nvoi-shop-web", hosts, Origin, Ct, [nginx]);
+        Assert.Equal(nginx, kept.Configuration.Ingress[0].Service);
+        Assert.Equal(puts, cf.Sent("PUT", "/configurations").Count());
+        Assert.Empty(await new TunnelPlanner(client).PlanEnsureAsync("nvoi-shop-web", hosts, Origin, Ct, [nginx]));
+        Assert.Single(await new TunnelPlanner(client).PlanEnsureAsync("nvoi-shop-web", hosts, Origin, Ct));
+
+        // Without it, the tunnel switches; kept origins then no longer apply.
+        var switched = await cf.Publisher(client).EnsureAsync("nvoi-shop-web", hosts, Origin, Ct);
+        Assert.Equal(Origin, switched.Configuration.Ingress[0].Service);
+        Assert.Equal(Origin, (await cf.Publisher(client).EnsureAsync("nvoi-shop-web", hosts, Origin, Ct, [nginx])).Configuration.Ingress[0].Service);
+        // A kept origin does not hide other differences: a hostname added is still put.
+        var more = await cf.Publisher(client).EnsureAsync("nvoi-shop-web", ["shop.example.com", "www.example.com"], Origin, Ct, [nginx]);
+        Assert.Equal(3, more.Configuration.Ingress.Count);
+    }
+
+    [Fact]
     public async Task A_configuration_that_never_reads_back_times_out_on_the_clock()
     {
         var options = new EmulatorOptions { Settings = new Dictionary<string, string> { ["cloudflare.config_propagation_reads"] = "1000" } };

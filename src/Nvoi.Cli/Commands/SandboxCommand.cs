@@ -79,5 +79,16 @@ internal sealed class SandboxCommand : Command
             }
         });
         Subcommands.Add(serve);
+
+        var shape = new Command("shape-0.2.0",
+            "Make this project's deployed sandbox look as nvoi 0.2.0 leaves a cluster (k3s without Traefik, ingress-nginx, tunnels to it), to rehearse taking it over with `nvoi plan --sandbox` and `nvoi deploy --sandbox`.");
+        CommandRunner.Bind(shape, host, async (ctx, ct) =>
+        {
+            await using var session = DeploySession.Open(ctx, sandbox: true);
+            await ((Nvoi.Sandbox.World.SandboxWorld)session.World).ShapeAsNvoi020Async(session.Config, ct);
+            ctx.Output.Info("the sandbox now holds a cluster made by nvoi 0.2.0: `nvoi plan --sandbox` shows its takeover");
+            return ExitCodes.Success;
+        });
+        Subcommands.Add(shape);
     }
 }

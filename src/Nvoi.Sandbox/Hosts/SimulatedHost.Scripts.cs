@@ -24,6 +24,7 @@ public sealed partial class SimulatedHost
                 Installer(a, 5), o),
             HostScripts.K3sAgent when a.Length is 6 or 7 or 9 => s => K3sAgent(s, a[0], a[1], a[2], a[3], a[4], a[5], Label(a.ElementAtOrDefault(6)),
                 Installer(a, 7), joinAccepted, o),
+            HostScripts.K3sTraefik when a.Length == 4 => s => K3sTraefik(s, a[0], a[1], o),
             HostScripts.DeployLock when a.Length >= 2 => s => DeployLock(s, a, o),
             HostScripts.PruneImages when a.Length >= 2 => s => PruneImages(s, a[0], int.Parse(a[1], CultureInfo.InvariantCulture), a[2..], o),
             _ => DatabaseEffect(name, a, o),
@@ -105,6 +106,9 @@ public sealed partial class SimulatedHost
         WriteText(s, K3s.RegistriesPath, Registries);
         if (CheckInstaller(s, installer, o) is { } refused) return refused;
         WriteText(s, K3s.KubeconfigPath, _kubeconfig?.Invoke() ?? DefaultKubeconfig);
+        WriteText(s, ServerSetup.K3sServiceUnit, K3sServerUnit([$"--node-name={nodeName}", $"--node-ip={privateIp}", $"--advertise-address={privateIp}",
+            $"--tls-san={privateIp}", "--flannel-iface=enp7s0", "--flannel-backend=wireguard-native", "--cluster-cidr=10.42.0.0/16",
+            "--service-cidr=10.43.0.0/16", "--write-kubeconfig-mode=0600"]));
         if (ReadText(s, K3s.NodeTokenPath) is null)
         {
             var token = "K10" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)) + "::server:" +

@@ -33,6 +33,9 @@ public sealed class SimulatedHostState
     /// <summary>How many times k3s was installed or joined here.</summary>
     public int K3sInstallCount { get; set; }
 
+    /// <summary>How many times k3s was restarted here (enabling its Traefik).</summary>
+    public int K3sRestartCount { get; set; }
+
     /// <summary>containerd image references (k8s.io namespace).</summary>
     public SortedSet<string> Images { get; set; } = new(StringComparer.Ordinal);
 

@@ -9,7 +9,7 @@ internal sealed record ResourceType(string Group, string Version, string Kind, s
     public string Singular => Kind.ToLowerInvariant();
     /// <summary>How errors name the resource: <c>deployments.apps</c>, <c>pods</c>.</summary>
     public string Qualified => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
-    public bool HasStatus => Kind is not ("Secret" or "ConfigMap" or "Event" or "Middleware");
+    public bool HasStatus => Kind is not ("Secret" or "ConfigMap" or "Event" or "Middleware" or "IngressClass" or "ClusterRole" or "ClusterRoleBinding" or "ValidatingWebhookConfiguration");
 }
 
 internal static class ResourceTypes
@@ -30,7 +30,12 @@ internal static class ResourceTypes
         new("batch", "v1", "Job", "jobs", true),
         new("batch", "v1", "CronJob", "cronjobs", true, "cj"),
         new("networking.k8s.io", "v1", "Ingress", "ingresses", true, "ing"),
+        new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false),
         new("traefik.io", "v1alpha1", "Middleware", "middlewares", true),
+        // What an ingress-nginx install holds outside its namespace (a cluster made by nvoi 0.2.0).
+        new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false),
+        new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false),
+        new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false),
     ];
 
     public static ResourceType? Find(string groupVersion, string plural) =>

@@ -44,7 +44,7 @@ public sealed record SandboxSettings
 /// whose k3s is a Kubernetes emulator, and a simulated image build. State lives in one directory
 /// (.nvoi/sandbox/), so every command of a session sees the same world.
 /// </summary>
-public sealed class SandboxWorld : IWorld
+public sealed partial class SandboxWorld : IWorld
 {
     private readonly string _directory;
     private readonly EmulatorOptions _options;
@@ -189,6 +189,8 @@ public sealed class SandboxWorld : IWorld
             // A k3s server or agent registers its node as it starts, as a kubelet would.
             AfterScript = async (script, ct) =>
             {
+                // k3s deploys its bundled Traefik when it starts without --disable=traefik (its helm controller).
+                if (script == HostScripts.K3sTraefik && !await host!.IsTraefikDisabledAsync(ct)) await DeployBundledTraefikAsync(name, ct);
                 if (script is not (HostScripts.K3sServer or HostScripts.K3sAgent)) return;
                 if (await MasterOfAsync(name, ct) is { } master) await RegisterNodesAsync(master, await ClusterAsync(master), ct, only: name);
             },
@@ -314,23 +316,21 @@ public sealed class SandboxWorld : IWorld
     public async Task<UrlCheck> CheckUrlAsync(string hostname, CancellationToken ct)
     {
         if (_settings.ApiLatency > TimeSpan.Zero) await Task.Delay(_settings.ApiLatency, Time, ct);
-        // Once a hostname's route is found it is kept for this run: later checks only ask the app.
-        if (!_routes.TryGetValue(hostname, out var route))
-        {
-            var (found, detail) = await RouteAsync(hostname, ct);
-            if (found is null) return new UrlCheck(false, detail);
-            route = _routes.GetOrAdd(hostname, found.Value);
-        }
-        using var client = KubeClientFactory.ForUrl(route.Cluster);
-        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(route.Service, ClusterLabels.Namespace, cancellationToken: ct);
+        var (route, detail) = await RouteAsync(hostname, ct);
+        if (route is null) return new UrlCheck(false, detail);
+        using var client = KubeClientFactory.ForUrl(route.Value.Cluster);
+        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync(route.Value.Service, ClusterLabels.Namespace, cancellationToken: ct);
         if ((deployment.Status?.ReadyReplicas ?? 0) == 0) return new UrlCheck(false, "no ready pod (the error page would answer)");
         return _settings.AppFailsUrlCheck?.Invoke(deployment.Spec.Template.Spec.Containers[0].Image) == true
             ? new UrlCheck(false, "500 from the app (simulated)")
             : new UrlCheck(true, "200 (simulated)");
     }
 
-    private readonly ConcurrentDictionary<string, (Uri Cluster, string Service)> _routes = new();
-
+    /// <summary>
+    /// The path of a request, looked up at every check (a tunnel may be switched between two): zone, CNAME,
+    /// the tunnel's rule for the hostname, the ingress controller its origin names (ready), and an Ingress of
+    /// that controller's class with a rule for the hostname.
+    /// </summary>
     private async Task<((Uri Cluster, string Service)? Route, string Detail)> RouteAsync(string hostname, CancellationToken ct)
     {
         var zone = await _internalCloudflare.FindZoneForHostnameAsync(hostname, ct);
@@ -339,16 +339,43 @@ public sealed class SandboxWorld : IWorld
         if (record is null) return (null, "no DNS record");
         var tunnelId = record.Content.Split('.')[0];
         var config = await _internalCloudflare.GetTunnelConfigurationAsync(tunnelId, ct);
-        if (config is null || !config.Ingress.Any(r => r.Hostname == hostname)) return (null, "the tunnel does not route it");
-        foreach (var cluster in _clusters.Values)
+        var tunnelRule = config?.Ingress.FirstOrDefault(r => r.Hostname == hostname);
+        if (tunnelRule is null) return (null, "the tunnel does not route it");
+        // Every k3s server's cluster runs, whether or not this run reached it yet.
+        foreach (var name in SimulatedServers())
+            if ((await HostStateAsync(name, ct)).K3s is { Role: "server" }) await ClusterAsync(name);
+        foreach (var (master, cluster) in _clusters)
         {
             var url = (await cluster.Value).InternalBaseUrl;
             using var client = KubeClientFactory.ForUrl(url);
+            var (ingressClass, controllerDown) = await ControllerAsync(master, client, tunnelRule.Service, ct);
             var ingresses = await client.NetworkingV1.ListNamespacedIngressAsync(ClusterLabels.Namespace, cancellationToken: ct);
-            var rule = ingresses.Items.SelectMany(i => i.Spec.Rules ?? []).FirstOrDefault(r => r.Host == hostname);
-            if (rule is not null) return ((url, rule.Http.Paths[0].Backend.Service.Name), "routed");
+            var rule = ingresses.Items.Where(i => (i.Spec.IngressClassName ?? "traefik") == ingressClass)
+                .SelectMany(i => i.Spec.Rules ?? []).FirstOrDefault(r => r.Host == hostname);
+            if (rule is null) continue;
+            if (controllerDown is not null) return (null, controllerDown);
+            return ((url, rule.Http.Paths[0].Backend.Service.Name), "routed");
         }
         return (null, "no ingress for it");
+    }
+
+    /// <summary>The Ingress class the tunnel origin's controller serves, and why it does not answer (null when it does).</summary>
+    private async Task<(string Class, string? Down)> ControllerAsync(string master, IKubernetes client, string origin, CancellationToken ct)
+    {
+        if (origin == Nvoi020.TunnelOrigin)
+            return (Nvoi020.IngressClass, await ReadyReplicasAsync(client, Nvoi020.Namespace, Nvoi020.Controller, ct) is > 0 ? null : "ingress-nginx does not run");
+        if (origin == Operations.Deploy.DesiredState.TunnelOrigin)
+        {
+            if (await HostByName(master).IsTraefikDisabledAsync(ct)) return ("traefik", "k3s runs without Traefik (--disable=traefik)");
+            return ("traefik", await ReadyReplicasAsync(client, "kube-system", "traefik", ct) is null or > 0 ? null : "Traefik is not ready");
+        }
+        return ("", $"nothing answers at {origin}");
+    }
+
+    private static async Task<int?> ReadyReplicasAsync(IKubernetes client, string ns, string name, CancellationToken ct)
+    {
+        try { return (await client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct)).Status?.ReadyReplicas ?? 0; }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound) { return null; }
     }
 
     /// <summary>A deleted server: its simulated host's state goes, and so does the cluster it was master of.</summary>

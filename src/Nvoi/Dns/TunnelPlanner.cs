@@ -19,7 +19,8 @@ public sealed record TunnelChange(TunnelChangeKind Kind, string Target, string R
 public sealed class TunnelPlanner(ICloudflare cloudflare)
 {
     /// <summary>What <see cref="TunnelPublisher.EnsureAsync"/> would do; empty when everything is in place.</summary>
-    public async Task<IReadOnlyList<TunnelChange>> PlanEnsureAsync(string tunnelName, IReadOnlyList<string> hostnames, string originService, CancellationToken ct)
+    public async Task<IReadOnlyList<TunnelChange>> PlanEnsureAsync(string tunnelName, IReadOnlyList<string> hostnames, string originService, CancellationToken ct,
+        IReadOnlyCollection<string>? keepOrigins = null)
     {
         // Two rounds of reads: the zones and the tunnel, then its configuration and every hostname's records.
         var changes = new List<TunnelChange>();
@@ -45,7 +46,8 @@ public sealed class TunnelPlanner(ICloudflare cloudflare)
         else
         {
             var current = await configRead.ConfigureAwait(false);
-            if (current is null)
+            if (TunnelPublisher.KeptOrigin(current, hosts, keepOrigins) is not null) { }
+            else if (current is null)
                 changes.Add(new(TunnelChangeKind.PutConfiguration, tunnelName, "the tunnel has no configuration"));
             else if (!TunnelPublisher.Matches(current, desired))
                 changes.Add(new(TunnelChangeKind.PutConfiguration, tunnelName, $"ingress differs (version {current.Version})"));

@@ -37,7 +37,12 @@ public sealed class TunnelPublisher(ICloudflare cloudflare, TimeProvider time, T
     /// Finds or creates the tunnel, gets its token, puts the ingress, waits until it reads back,
     /// then upserts a proxied CNAME <c>&lt;tunnel id&gt;.cfargotunnel.com</c> for every hostname in its zone.
     /// </summary>
-    public async Task<PublishedTunnel> EnsureAsync(string tunnelName, IReadOnlyList<string> hostnames, string originService, CancellationToken ct)
+    /// <remarks>
+    /// A tunnel whose live ingress is the desired one but for routing to one of <paramref name="keepOrigins"/> is left
+    /// as it is (a deployment being taken over switches its origin later, once the new one serves).
+    /// </remarks>
+    public async Task<PublishedTunnel> EnsureAsync(string tunnelName, IReadOnlyList<string> hostnames, string originService, CancellationToken ct,
+        IReadOnlyCollection<string>? keepOrigins = null)
     {
         var zones = await cloudflare.ListZonesAsync(ct).ConfigureAwait(false);
         var targets = Distinct(hostnames).Select(h => (Host: h, Zone: ZoneOf(h, zones))).ToList();
@@ -46,8 +51,8 @@ public sealed class TunnelPublisher(ICloudflare cloudflare, TimeProvider time, T
                      ?? await cloudflare.CreateTunnelAsync(tunnelName, ct).ConfigureAwait(false);
         var token = await cloudflare.GetTunnelTokenAsync(tunnel.Id, ct).ConfigureAwait(false);
 
-        var desired = DesiredIngress(hostnames, originService);
         var current = await cloudflare.GetTunnelConfigurationAsync(tunnel.Id, ct).ConfigureAwait(false);
+        var desired = DesiredIngress(hostnames, KeptOrigin(current, hostnames, keepOrigins) ?? originService);
         if (current is null || !Matches(current, desired))
         {
             await cloudflare.PutTunnelConfigurationAsync(tunnel.Id, desired, ct).ConfigureAwait(false);
@@ -99,6 +104,10 @@ public sealed class TunnelPublisher(ICloudflare cloudflare, TimeProvider time, T
             await Task.Delay(_options.PollInterval, time, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The origin of <paramref name="keepOrigins"/> the live ingress routes every hostname to, when it is otherwise the desired one.</summary>
+    public static string? KeptOrigin(TunnelConfiguration? current, IReadOnlyList<string> hostnames, IReadOnlyCollection<string>? keepOrigins) =>
+        current is null || keepOrigins is null ? null : keepOrigins.FirstOrDefault(o => Matches(current, DesiredIngress(hostnames, o)));
 
     internal static bool Matches(TunnelConfiguration current, IReadOnlyList<IngressRule> desired) =>
         current.Ingress.Count == desired.Count && current.Ingress.Zip(desired).All(p =>

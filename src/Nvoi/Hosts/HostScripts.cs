@@ -20,6 +20,8 @@ public static class HostScripts
     public const string K3sServer = "k3s-server";
     /// <summary>Joins a k3s agent.</summary>
     public const string K3sAgent = "k3s-agent";
+    /// <summary>Checks and enables the Traefik bundled with k3s (disabled on clusters made by nvoi 0.2.0).</summary>
+    public const string K3sTraefik = "k3s-traefik";
     /// <summary>Acquires, reads and releases the deploy lock.</summary>
     public const string DeployLock = "deploy-lock";
     /// <summary>Removes old containerd images of a repository.</summary>

@@ -8,7 +8,7 @@ public class ScriptLintTests
     public void Every_script_is_shipped()
     {
         Assert.Equal(
-            new[] { "cloud-init-wait", "db-branch-create", "db-branch-prepare", "db-branch-restore", "deploy-lock", "k3s-agent", "k3s-server", "mount-volume", "prune-images" },
+            new[] { "cloud-init-wait", "db-branch-create", "db-branch-prepare", "db-branch-restore", "deploy-lock", "k3s-agent", "k3s-server", "k3s-traefik", "mount-volume", "prune-images" },
             HostScripts.Names);
     }
 

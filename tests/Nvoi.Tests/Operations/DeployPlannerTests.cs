@@ -39,6 +39,14 @@ public class DeployPlannerTests
         return live;
     }
 
+    private static readonly string[] IngressNginxDeletes =
+    [
+        "delete validatingwebhookconfiguration ingress-nginx-admission", "delete ingressclass nginx",
+        "delete clusterrolebinding ingress-nginx", "delete clusterrole ingress-nginx",
+        "delete clusterrolebinding ingress-nginx-admission", "delete clusterrole ingress-nginx-admission",
+        "delete namespace ingress-nginx",
+    ];
+
     private static readonly ClusterPlan UpToDate = new(new ReuseImage("nvoi-shop", "localhost:30500/nvoi-shop:20260101000000"), []);
 
     public static TheoryData<string, Func<(DesiredState, LiveState)>, string[]> Cases => new()
@@ -50,6 +58,24 @@ public class DeployPlannerTests
             "create k3s server shop-master-1", "create k3s agent shop-workers-1", "create k3s agent shop-workers-2",
             "create image nvoi-shop", "create workloads shop"] },
         { "everything up to date", () => (Desired(), Deployed()), [] },
+        { "nvoi's own cluster: no 0.2.0 leftovers", () =>
+            {
+                var live = Deployed();
+                live.Nvoi020 = Nvoi020Leftovers.None;
+                return (Desired(), live);
+            }, [] },
+        { "made by 0.2.0: Traefik disabled, ingress-nginx", () =>
+            {
+                var live = Deployed();
+                live.Nvoi020 = new Nvoi020Leftovers(true, true, [], []);
+                return (Desired(), live);
+            }, ["update k3s traefik shop-master-1", .. IngressNginxDeletes] },
+        { "a takeover stopped after its switch", () =>
+            {
+                var live = Deployed();
+                live.Nvoi020 = new Nvoi020Leftovers(false, true, [], ["shop-web-adopt"]);
+                return (Desired(), live);
+            }, ["delete ingress (bridge) shop-web-adopt", .. IngressNginxDeletes] },
         { "count up", () => (Desired(workers: 3), Deployed()), ["create server shop-workers-3", "create k3s agent shop-workers-3"] },
         { "count down", () =>
             {
@@ -152,5 +178,36 @@ public class DeployPlannerTests
         var changes = DeployPlanner.Plan(desired, live, null).Actions.Where(a => a.Kind is "tunnel" or "tunnel config" or "dns record")
             .Select(a => $"{a.Action.ToString().ToLowerInvariant()} {a.Kind} {a.Name}");
         Assert.Equal(["create tunnel nvoi-shop-web", "update tunnel config nvoi-shop-web", "create dns record shop.example.com"], changes);
+    }
+
+    [Fact]
+    public void A_tunnel_on_ingress_nginx_is_switched_before_the_workloads_and_ingress_nginx_removed_after()
+    {
+        var desired = new DesiredState(new DeployConfig
+        {
+            Application = new Application
+            {
+                Name = "shop",
+                ComputeProvider = new ComputeProvider { Hetzner = new HetznerConfig { ApiToken = "t", ServerType = "cx22", ServerLocation = "fsn1" } },
+                Servers = { ["master"] = new ServerGroup { Master = true } },
+                App = { ["web"] = new AppService { Port = 3000, Domain = "example.com", Subdomain = "shop", Servers = ["master"] } },
+            },
+        });
+        var live = new LiveState { Network = new NetworkInfo("n", "nvoi-shop-network", "10.0.0.0/16"), Firewall = new FirewallInfo("f", "nvoi-shop-firewall") };
+        live.Servers["shop-master-1"] = Server("shop-master-1");
+        live.K3sActive.Add("shop-master-1");
+        live.NodeLabels = new() { ["shop-master-1"] = "master" };
+        live.Nvoi020 = new Nvoi020Leftovers(true, true, ["web"], []);
+        var plan = DeployPlanner.Plan(desired, live, new ClusterPlan(new BuildImage("nvoi-shop", "not deployed yet", null),
+            [new ApplyObject("Ingress/shop-web", PlanActionKind.Update, "differs from the config")]));
+        var changes = plan.Actions.Where(a => a.IsChange).Select(a => $"{a.Action.ToString().ToLowerInvariant()} {a.Kind} {a.Name}").ToList();
+        Assert.Equal(
+            ["update k3s traefik shop-master-1", "create ingress (bridge) shop-web-adopt", "update tunnel origin nvoi-shop-web",
+             "create image nvoi-shop", "update ingress shop-web", "update deploy history nvoi-deploy-history", "delete ingress (bridge) shop-web-adopt",
+             .. IngressNginxDeletes],
+            changes);
+        Assert.True(plan.HasDestructive);
+        Assert.Contains("verify shop.example.com, else switch back", plan.Actions.Single(a => a.Kind == "tunnel origin").Reason);
+        Assert.All(plan.Actions.Where(a => a.IsChange && a.Kind is not ("image" or "ingress" or "deploy history")), a => Assert.True(a.Kind == "ingress (bridge)" || a.Reason.Contains("nvoi 0.2.0"), a.ToString()));
     }
 }

@@ -12,10 +12,13 @@ public static class DeployPlanner
         .. ServersStep.Plan(desired, live),
         .. VolumesStep.Plan(desired, live),
         .. K3sStep.Plan(desired, live),
+        .. Adopt020Step.PlanTraefik(desired, live),
         .. TunnelsStep.Plan(desired, live),
+        .. Adopt020Step.PlanSwitch(desired, live),
         .. WorkloadsStep.Plan(desired, cluster),
         .. RemoveTunnelsStep.Plan(live),
         .. ScaleDownStep.Plan(live),
+        .. Adopt020Step.PlanCleanup(desired, live),
     ]);
 }
 

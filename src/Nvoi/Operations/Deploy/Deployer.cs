@@ -128,6 +128,7 @@ public sealed partial class Deployer
             {
                 await volumes;
                 var ready = await workloads!;
+                await SwitchTunnelsToTraefikAsync(plan, cluster, ready.Manifests, ct); // a cluster made by nvoi 0.2.0: before the rollout
                 Task Rollout() => ApplyWorkloadsAsync(plan, cluster, masterHost, ready, ct);
                 if (WorkloadsStep.Records(plan))
                     await Nvoi.Cluster.DeployHistory.RecordAsync(cluster.Client, _desired.Names.App, ready.Manifests, _options.Holder.Holder, _world.Time, Rollout, ct,
@@ -139,6 +140,7 @@ public sealed partial class Deployer
                 var verify = VerifyAsync(ct);
                 if (_options.Sequential) await verify;
                 await Task.WhenAll(verify, PruneImagesAsync(cluster.Client, masterHost, Nvoi.Cluster.DeployHistory.ImageOf(ready.Manifests), ct));
+                await RemoveIngressNginxAsync(plan, cluster, ct); // only once every URL answered through Traefik
             }
         }
         finally

@@ -28,4 +28,6 @@ public sealed class LiveState
     /// <summary>The build-context digest and image of the running app, when the cluster has one.</summary>
     public string? LiveSourceDigest { get; set; }
     public string? LiveImage { get; set; }
+    /// <summary>What nvoi 0.2.0 left that a deploy takes over (null: not looked at, no cluster yet).</summary>
+    public Nvoi020Leftovers? Nvoi020 { get; set; }
 }

@@ -15,7 +15,7 @@ public sealed class Observer(IWorld world)
         var volumes = cloud.ListVolumesAsync(ct);
         var planner = new TunnelPlanner(world.Cloudflare);
         var tunnels = desired.Tunnels
-            .Select(async t => (t.Service, Changes: await planner.PlanEnsureAsync(t.TunnelName, t.Hostnames, DesiredState.TunnelOrigin, ct)))
+            .Select(async t => (t.Service, Changes: await planner.PlanEnsureAsync(t.TunnelName, t.Hostnames, DesiredState.TunnelOrigin, ct, Adopt020Step.KeptOrigins)))
             .ToList();
 
         live.Network = await network;

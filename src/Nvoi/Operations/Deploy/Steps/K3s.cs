@@ -98,7 +98,12 @@ public sealed partial class Deployer
             {
                 await _steps.RunAsync($"k3s:{master.Name}", "k3s", $"{master.Name} (server)", async () =>
                 {
-                    if (!installMaster) return "active";
+                    if (!installMaster)
+                    {
+                        // A cluster made by nvoi 0.2.0 runs without Traefik: enabled when planned.
+                        await EnableTraefikAsync(plan, masterHost, ct);
+                        return "active";
+                    }
                     // The script itself does nothing on a server where k3s is active (a run killed after it).
                     var installed = await ServerSetup.InstallK3sServerAsync(masterHost, new K3sServer(PrivateIp(master), master.Name, K3s.Version)
                     {

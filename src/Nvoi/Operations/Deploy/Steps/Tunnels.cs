@@ -63,7 +63,8 @@ public sealed partial class Deployer
                 _steps.RunAsync($"tunnel:{t.Service}", "tunnels", $"{t.TunnelName} → {string.Join(", ", t.Hostnames)}", async () =>
                 {
                     if (!publish.Contains(t.Service)) return new StepOutcome<(string, string)>((t.Service, await TunnelTokenAsync(t, ct)), "up to date");
-                    var published = await publisher.EnsureAsync(t.TunnelName, t.Hostnames, DesiredState.TunnelOrigin, ct);
+                    // A tunnel of a cluster made by nvoi 0.2.0 stays on ingress-nginx until Traefik serves (adopt-switch).
+                    var published = await publisher.EnsureAsync(t.TunnelName, t.Hostnames, DesiredState.TunnelOrigin, ct, Adopt020Step.KeptOrigins);
                     return new StepOutcome<(string, string)>((t.Service, published.Token.Value), $"{published.Records.Count} DNS records");
                 }));
             return new StepOutcome<(string Service, string Token)[]>(all, "ready");

@@ -209,6 +209,7 @@ public sealed partial class Deployer
             if (!live.K3sActive.Contains(master.Name)) return new StepOutcome<ClusterPlan?>(null, "no cluster yet");
 
             await using var access = await OpenClusterAsync(host, ct);
+            live.Nvoi020 = await ObserveNvoi020Async(host, access.Client, ct);
             var liveObjects = await new Applier(access.Client).ListManagedAsync(_desired.Names.App, ClusterState.HashAnnotation, ct);
             var digest = await PrepareImageAsync(ct);
             var liveImage = await LiveAppImageAsync(access.Client, ct);
