@@ -158,16 +158,7 @@ public class DeployPlannerTests
     [Fact]
     public void Tunnel_changes_are_planned_as_the_publisher_will_make_them()
     {
-        var desired = new DesiredState(new DeployConfig
-        {
-            Application = new Application
-            {
-                Name = "shop",
-                ComputeProvider = new ComputeProvider { Hetzner = new HetznerConfig { ApiToken = "t", ServerType = "cx22", ServerLocation = "fsn1" } },
-                Servers = { ["master"] = new ServerGroup { Master = true } },
-                App = { ["web"] = new AppService { Port = 3000, Domain = "example.com", Subdomain = "shop", Servers = ["master"] } },
-            },
-        });
+        var desired = OneWebApp();
         var live = new LiveState();
         live.TunnelChanges["web"] =
         [
@@ -183,16 +174,7 @@ public class DeployPlannerTests
     [Fact]
     public void A_tunnel_on_ingress_nginx_is_switched_before_the_workloads_and_ingress_nginx_removed_after()
     {
-        var desired = new DesiredState(new DeployConfig
-        {
-            Application = new Application
-            {
-                Name = "shop",
-                ComputeProvider = new ComputeProvider { Hetzner = new HetznerConfig { ApiToken = "t", ServerType = "cx22", ServerLocation = "fsn1" } },
-                Servers = { ["master"] = new ServerGroup { Master = true } },
-                App = { ["web"] = new AppService { Port = 3000, Domain = "example.com", Subdomain = "shop", Servers = ["master"] } },
-            },
-        });
+        var desired = OneWebApp();
         var live = new LiveState { Network = new NetworkInfo("n", "nvoi-shop-network", "10.0.0.0/16"), Firewall = new FirewallInfo("f", "nvoi-shop-firewall") };
         live.Servers["shop-master-1"] = Server("shop-master-1");
         live.K3sActive.Add("shop-master-1");
@@ -210,4 +192,16 @@ public class DeployPlannerTests
         Assert.Contains("verify shop.example.com, else switch back", plan.Actions.Single(a => a.Kind == "tunnel origin").Reason);
         Assert.All(plan.Actions.Where(a => a.IsChange && a.Kind is not ("image" or "ingress" or "deploy history")), a => Assert.True(a.Kind == "ingress (bridge)" || a.Reason.Contains("nvoi 0.2.0"), a.ToString()));
     }
+
+    /// <summary>One master and one web app on shop.example.com.</summary>
+    private static DesiredState OneWebApp() => new(new DeployConfig
+    {
+        Application = new Application
+        {
+            Name = "shop",
+            ComputeProvider = new ComputeProvider { Hetzner = new HetznerConfig { ApiToken = "t", ServerType = "cx22", ServerLocation = "fsn1" } },
+            Servers = { ["master"] = new ServerGroup { Master = true } },
+            App = { ["web"] = new AppService { Port = 3000, Domain = "example.com", Subdomain = "shop", Servers = ["master"] } },
+        },
+    });
 }
