@@ -87,9 +87,11 @@ public sealed class HetznerEmulatorTests : IAsyncLifetime
     [Fact]
     public async Task Responses_carry_rate_limit_headers_and_actions_finish()
     {
+        // Read before the request: the reset (whole seconds, at least 1 s after the emulator's now) is later than this.
+        var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var created = await Send(HttpMethod.Post, "networks", """{"name":"n","ip_range":"10.0.0.0/16"}""");
         Assert.Equal("3600", created.Response.Headers.GetValues("RateLimit-Limit").Single());
-        Assert.True(long.Parse(created.Response.Headers.GetValues("RateLimit-Reset").Single()) > DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.True(long.Parse(created.Response.Headers.GetValues("RateLimit-Reset").Single()) > before);
         var id = created.Body!["network"]!["id"]!.GetValue<long>();
         var subnet = await Send(HttpMethod.Post, $"networks/{id}/actions/add_subnet", """{"type":"cloud","network_zone":"eu-central"}""");
         Assert.Equal(HttpStatusCode.Created, subnet.Status);
